@@ -1,0 +1,23 @@
+// The subcommands of samdesk-cli. Each lives in its own cmd_<name>.cpp and receives the
+// arguments after its name. Exit status: 0 success, 2 failure (with `error: ...` on stderr).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace samdesk::cli {
+
+using Argv = std::vector<std::string>;
+
+int runDoctor(const Argv& args);
+
+struct Command {
+    const char* name;
+    const char* summary;
+    int (*run)(const Argv& args);
+};
+
+// All subcommands, in the order `--help` lists them.
+const std::vector<Command>& commands();
+
+}  // namespace samdesk::cli
