@@ -1,0 +1,185 @@
+// Reading and writing the autosave JSON (see annotationjson.h for the layout).
+#include "core/annotation/annotationjson.h"
+
+#include <nlohmann/json.hpp>
+
+namespace samdesk {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kAnnotationsFormat = "samdesk-annotations";
+constexpr const char* kLabelsFormat = "samdesk-labels";
+
+// Throws with a message naming `what` when `j` lacks a field of the expected type; the callers
+// turn that into an Error.
+struct FieldError {
+    std::string message;
+};
+
+const json& field(const json& j, const char* key, json::value_t type, const std::string& what) {
+    const auto it = j.find(key);
+    const bool numberOk = type == json::value_t::number_float && it != j.end() && it->is_number();
+    const bool intOk = type == json::value_t::number_integer && it != j.end() &&
+                       (it->is_number_integer() || it->is_number_unsigned());
+    if (it == j.end() || !(it->type() == type || numberOk || intOk))
+        throw FieldError{what + ": missing or mistyped \"" + key + "\""};
+    return *it;
+}
+
+int intField(const json& j, const char* key, const std::string& what) {
+    const auto& v = field(j, key, json::value_t::number_integer, what);
+    const auto n = v.get<long long>();
+    if (n < 0 || n > 1'000'000'000)
+        throw FieldError{what + ": \"" + key + "\" is out of range (" + std::to_string(n) + ")"};
+    return static_cast<int>(n);
+}
+
+Status checkHeader(const json& j, const char* format, const std::string& origin) {
+    if (!j.is_object() || !j.contains("format") || j["format"] != format)
+        return Error::format(origin + ": not a " + std::string(format) + " file");
+    if (!j.contains("version") || !j["version"].is_number_integer())
+        return Error::format(origin + ": missing \"version\"");
+    const int version = j["version"].get<int>();
+    if (version > kAnnotationFileVersion)
+        return Error::format(origin + ": written by a newer samdesk (file version " +
+                             std::to_string(version) + ", this one reads up to " +
+                             std::to_string(kAnnotationFileVersion) + ")");
+    if (version < 1)
+        return Error::format(origin + ": bad version " + std::to_string(version));
+    return {};
+}
+
+}  // namespace
+
+std::string annotationsToJson(const ImageAnnotations& a) {
+    json objects = json::array();
+    for (const auto& o : a.objects) {
+        objects.push_back({
+            {"id", o.id},
+            {"label", o.label},
+            {"visible", o.visible},
+            {"color", o.color ? json(o.color->toHex()) : json(nullptr)},
+            {"source", o.source},
+            {"score", o.score},
+            {"mask",
+             {{"size", {o.mask.height(), o.mask.width()}}, {"counts", o.mask.toRleString()}}},
+        });
+    }
+    const json j = {
+        {"format", kAnnotationsFormat}, {"version", kAnnotationFileVersion},
+        {"image", a.imageFile},         {"width", a.width},
+        {"height", a.height},           {"objects", std::move(objects)},
+    };
+    return j.dump(1) + "\n";
+}
+
+Expected<ImageAnnotations> annotationsFromJson(std::string_view text, const std::string& origin) {
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::exception& e) {
+        return Error::format(origin + ": not valid JSON (" + e.what() + ")");
+    }
+    if (auto st = checkHeader(j, kAnnotationsFormat, origin); !st)
+        return st.error();
+    try {
+        ImageAnnotations a;
+        a.imageFile = field(j, "image", json::value_t::string, origin).get<std::string>();
+        a.width = intField(j, "width", origin);
+        a.height = intField(j, "height", origin);
+        for (const auto& jo : field(j, "objects", json::value_t::array, origin)) {
+            if (!jo.is_object())
+                throw FieldError{origin + ": an object is not a JSON object"};
+            AnnotationObject o;
+            o.id = intField(jo, "id", origin);
+            const std::string what = origin + ", object " + std::to_string(o.id);
+            o.label = field(jo, "label", json::value_t::string, what).get<std::string>();
+            if (jo.contains("visible"))
+                o.visible = field(jo, "visible", json::value_t::boolean, what).get<bool>();
+            if (jo.contains("color") && !jo["color"].is_null()) {
+                const auto c = Rgb::fromHex(
+                    field(jo, "color", json::value_t::string, what).get<std::string>());
+                if (!c)
+                    throw FieldError{what + ": \"color\" is not #rrggbb"};
+                o.color = *c;
+            }
+            if (jo.contains("source"))
+                o.source = field(jo, "source", json::value_t::string, what).get<std::string>();
+            if (jo.contains("score"))
+                o.score = field(jo, "score", json::value_t::number_float, what).get<double>();
+            const auto& jm = field(jo, "mask", json::value_t::object, what);
+            const auto& size = field(jm, "size", json::value_t::array, what + " mask");
+            if (size.size() != 2 || !size[0].is_number_integer() || !size[1].is_number_integer())
+                throw FieldError{what + ": mask \"size\" is not [height, width]"};
+            const int h = size[0].get<int>();
+            const int w = size[1].get<int>();
+            if (h != a.height || w != a.width)
+                throw FieldError{what + ": mask size [" + std::to_string(h) + ", " +
+                                 std::to_string(w) + "] is not the image's [" +
+                                 std::to_string(a.height) + ", " + std::to_string(a.width) + "]"};
+            const auto counts =
+                field(jm, "counts", json::value_t::string, what + " mask").get<std::string>();
+            auto mask = BinaryMask::fromRleString(w, h, counts);
+            if (!mask)
+                throw FieldError{what + ": " + mask.error().message};
+            o.mask = std::move(mask.value());
+            a.objects.push_back(std::move(o));
+        }
+        if (auto st = a.validate(); !st)
+            return Error::format(origin + ": " + st.error().message);
+        return a;
+    } catch (const FieldError& e) {
+        return Error::format(e.message);
+    } catch (const json::exception& e) {
+        return Error::format(origin + ": " + e.what());
+    }
+}
+
+std::string labelsToJson(const LabelSet& labels) {
+    json list = json::array();
+    for (const auto& l : labels.labels())
+        list.push_back({{"id", l.id}, {"name", l.name}, {"color", l.color.toHex()}});
+    const json j = {{"format", kLabelsFormat},
+                    {"version", kAnnotationFileVersion},
+                    {"labels", std::move(list)}};
+    return j.dump(1) + "\n";
+}
+
+Expected<LabelSet> labelsFromJson(std::string_view text, const std::string& origin) {
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::exception& e) {
+        return Error::format(origin + ": not valid JSON (" + e.what() + ")");
+    }
+    if (auto st = checkHeader(j, kLabelsFormat, origin); !st)
+        return st.error();
+    try {
+        // Ids are kept as written: add() would renumber, so labels are rebuilt in order and
+        // checked for duplicates here.
+        std::vector<Label> list;
+        for (const auto& jl : field(j, "labels", json::value_t::array, origin)) {
+            Label l;
+            l.id = intField(jl, "id", origin);
+            l.name = field(jl, "name", json::value_t::string, origin).get<std::string>();
+            const auto c =
+                Rgb::fromHex(field(jl, "color", json::value_t::string, origin).get<std::string>());
+            if (!c)
+                throw FieldError{origin + ", label " + l.name + ": \"color\" is not #rrggbb"};
+            l.color = *c;
+            list.push_back(std::move(l));
+        }
+        auto set = LabelSet::fromLabels(std::move(list));
+        if (!set)
+            return Error::format(origin + ": " + set.error().message);
+        return set;
+    } catch (const FieldError& e) {
+        return Error::format(e.message);
+    } catch (const json::exception& e) {
+        return Error::format(origin + ": " + e.what());
+    }
+}
+
+}  // namespace samdesk
