@@ -1,0 +1,35 @@
+// The engine used when no SAM checkpoint is configured: OpenCV's GrabCut, seeded from the prompts,
+// so the app segments something useful out of the box.
+//
+// Seeding: a box becomes GrabCut's rectangle (outside = background); foreground points become
+// small certain-foreground discs inside larger probable-foreground discs, background points
+// certain-background discs. Without a box the work is limited to a region around the points.
+// The result keeps only the connected parts that touch a foreground point (or lie in the box).
+// GrabCut has no logits: the map holds the signed distance to the mask border in pixels (so the
+// threshold slider grows or shrinks the mask by up to 8 pixels), and there is no IoU score.
+#pragma once
+
+#include "core/engine/segmenter.h"
+
+namespace samdesk {
+
+struct GrabCutOptions {
+    int iterations = 4;
+    int workingSide = 480;  // GrabCut runs on the region of interest scaled to this longest side
+};
+
+class GrabCutEngine final : public Segmenter {
+public:
+    explicit GrabCutEngine(GrabCutOptions options = {});
+
+    std::string name() const override { return "GrabCut"; }
+    bool acceptsMaskInput() const override { return false; }
+    Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
+                                                   const EncodeControl& control) override;
+    Expected<Prediction> predict(ImageSession& session, const Prompts& prompts) override;
+
+private:
+    GrabCutOptions m_options;
+};
+
+}  // namespace samdesk

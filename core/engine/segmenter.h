@@ -1,0 +1,113 @@
+// The engines that turn prompts into masks, behind one interface: an image is encoded once into a
+// session (slow: SAM's image encoder), then each prompt set is decoded into mask candidates (fast).
+// Plain value types only (no Qt, torch or OpenCV), so the document and the UI can include this.
+//
+// Coordinates: prompts are in original image pixels, x to the right, y down, (0, 0) the top-left
+// corner of the top-left pixel (a click in the middle of pixel (i, j) is (i + 0.5, j + 0.5)).
+// Thread affinity: an engine and its sessions are used from one thread at a time (the document's
+// inference thread); the cancel flag and the progress callback are the only cross-thread parts.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/expected.h"
+#include "core/engine/logitmap.h"
+
+namespace samdesk {
+
+// 8-bit RGB, rows packed (3 * width bytes per row).
+struct RgbImage {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> pixels;
+
+    bool empty() const { return width <= 0 || height <= 0; }
+};
+
+struct PointPrompt {
+    float x = 0.f;  // original image pixels
+    float y = 0.f;
+    bool foreground = true;  // false: a background point (SAM label 0)
+    bool operator==(const PointPrompt&) const = default;
+};
+
+struct BoxPrompt {
+    float x0 = 0.f, y0 = 0.f, x1 = 0.f, y1 = 0.f;  // original image pixels, x0 <= x1, y0 <= y1
+    bool operator==(const BoxPrompt&) const = default;
+};
+
+// SAM's low-resolution mask logits (4G x 4G, 256 x 256 for released checkpoints), fed back as the
+// mask input of the next prediction (the refinement loop). Empty for engines without one.
+struct LowResLogits {
+    int width = 0;
+    int height = 0;
+    std::vector<float> values;  // row-major
+
+    bool empty() const { return values.empty(); }
+};
+
+struct Prompts {
+    std::vector<PointPrompt> points;
+    std::optional<BoxPrompt> box;
+    LowResLogits maskInput;  // empty: no mask input
+    bool multimask = true;   // SAM: 3 candidates instead of 1 (for one ambiguous prompt)
+
+    bool empty() const { return points.empty() && !box; }
+};
+
+struct MaskCandidate {
+    float score = 0.f;  // SAM's predicted IoU; NaN when the engine predicts none (GrabCut)
+    LogitMap logits;    // at original image size
+    LowResLogits lowRes;
+};
+
+struct Prediction {
+    std::vector<MaskCandidate> candidates;  // at least one
+    int best = 0;                           // index of the highest score
+};
+
+// Reported per encoder block; `total` is the number of blocks (1 for engines without blocks).
+using EncodeProgress = std::function<void(int done, int total)>;
+
+struct EncodeControl {
+    EncodeProgress progress;                    // called on the encoding thread
+    const std::atomic<bool>* cancel = nullptr;  // checked between blocks; Error::Kind::Cancelled
+};
+
+// What an engine keeps per image (SAM: the image embedding). Opaque to callers; a session is
+// only valid with the engine that made it.
+class ImageSession {
+public:
+    virtual ~ImageSession() = default;
+    virtual int width() const = 0;  // original image size
+    virtual int height() const = 0;
+};
+
+class Segmenter {
+public:
+    virtual ~Segmenter() = default;
+
+    // Short name for the status bar: "GrabCut", "SAM vit_b".
+    virtual std::string name() const = 0;
+    // Device and precision in words ("CPU, float32"), empty when it does not apply.
+    virtual std::string deviceDescription() const { return {}; }
+    // True when predict() uses Prompts::maskInput (the refinement loop).
+    virtual bool acceptsMaskInput() const = 0;
+
+    // Slow, once per image. Errors: Cancelled, InvalidInput (empty image), Runtime.
+    virtual Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
+                                                           const EncodeControl& control) = 0;
+    // Fast, per prompt set. Errors: InvalidInput (no prompt, foreign session), Runtime.
+    virtual Expected<Prediction> predict(ImageSession& session, const Prompts& prompts) = 0;
+};
+
+// Index of the candidate with the highest score (NaN scores count as lowest); 0 when empty.
+int bestCandidate(const std::vector<MaskCandidate>& candidates);
+
+}  // namespace samdesk
