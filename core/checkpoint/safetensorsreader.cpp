@@ -98,7 +98,7 @@ Status HeaderParser::parseMetadata(const Json& value, StateDict* out) const {
     for (const auto& [key, v] : value.items())
         if (!v.is_string())
             return bad("__metadata__ entry '" + key + "' is not a string");
-    out->metadataJson = value.dump();
+    out->metadataJson = value.dump(-1, ' ', false, Json::error_handler_t::replace);
     return {};
 }
 

@@ -38,7 +38,8 @@ Expected<std::string> buildHeader(const std::filesystem::path& path,
                           {"data_offsets", {offset, offset + nbytes}}};
         offset += nbytes;
     }
-    std::string text = header.dump();
+    std::string text =
+        header.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     text.append((8 - text.size() % 8) % 8, ' ');
     return text;
 }
