@@ -95,6 +95,14 @@ const Label* LabelSet::add(std::string_view name, Rgb color) {
     return &m_labels.back();
 }
 
+bool LabelSet::insert(Label label) {
+    label.name = trimmed(label.name);
+    if (label.id < 1 || label.name.empty() || findId(label.id) || find(label.name))
+        return false;
+    m_labels.push_back(std::move(label));
+    return true;
+}
+
 bool LabelSet::rename(std::string_view from, std::string_view to) {
     const std::string n = trimmed(to);
     const int i = indexOf(from);
@@ -144,9 +152,8 @@ Expected<LabelSet> LabelSet::fromLabels(std::vector<Label> labels) {
             return Error::invalid("label " + std::to_string(l.id) + " has an empty name");
         if (set.findId(l.id))
             return Error::invalid("label id " + std::to_string(l.id) + " is used twice");
-        if (set.find(l.name))
+        if (!set.insert(l))
             return Error::invalid("label '" + l.name + "' is listed twice");
-        set.m_labels.push_back(std::move(l));
     }
     return set;
 }

@@ -53,6 +53,9 @@ public:
     // label when the name is already there. Empty names (after trimming) are refused: nullptr.
     const Label* add(std::string_view name);
     const Label* add(std::string_view name, Rgb color);
+    // Adds `label` as it is (id and colour kept). False when its id or name is taken, the id is
+    // < 1 or the name is empty.
+    bool insert(Label label);
     // Keeps the id and colour. False when `from` is absent or `to` is empty or already used.
     bool rename(std::string_view from, std::string_view to);
     bool setColor(std::string_view name, Rgb color);
