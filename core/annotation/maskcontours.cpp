@@ -54,7 +54,9 @@ std::vector<Vertex> traceOutline(const BinaryMask& m, int sx, int sy) {
             corners.push_back(v);
         dir = next;
     } while (!(v == start && dir == 0));
-    // The walk ends back at the start going east; the start is a corner (we arrived going north).
+    // The walk ends back at the start (a corner: it arrived going north); list it first, so
+    // every ring begins at its part's top-left corner.
+    std::rotate(corners.rbegin(), corners.rbegin() + 1, corners.rend());
     return corners;
 }
 
