@@ -10,6 +10,10 @@ namespace samdesk::cli {
 using Argv = std::vector<std::string>;
 
 int runDoctor(const Argv& args);
+int runInspect(const Argv& args);
+int runConvert(const Argv& args);
+int runExport(const Argv& args);
+int runImport(const Argv& args);
 
 struct Command {
     const char* name;

@@ -11,6 +11,10 @@ namespace samdesk::cli {
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = {
         {"doctor", "check libtorch, devices, threads, BLAS and GEMM speed", runDoctor},
+        {"inspect", "show a checkpoint's format, variant, config and keys", runInspect},
+        {"convert", "rewrite a checkpoint as safetensors (faster to load)", runConvert},
+        {"export", "export annotations as PNG masks, COCO, YOLO-seg or LabelMe", runExport},
+        {"import", "import a COCO or LabelMe dataset into a folder's annotations", runImport},
     };
     return all;
 }
