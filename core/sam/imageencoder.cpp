@@ -1,0 +1,61 @@
+// Image encoder. The module tree follows the converted names (stages.<s>.windowed_blocks.<j>,
+// stages.<s>.global_block, neck.project...), while forward() runs the blocks in their original
+// order; stages are runs of consecutive blocks, so the two orders agree.
+#include "core/sam/imageencoder.h"
+
+#include <map>
+
+namespace samdesk {
+
+ImageEncoderImpl::ImageEncoderImpl(const SamConfig& config) {
+    const std::int64_t C = config.embedDim, G = config.gridSize(), P = config.promptDim;
+    m_positionEmbedding = emptyParameter(*this, "position_embedding", {1, G, G, C});
+    m_patchEmbedding = register_module(
+        "patch_embedding", Conv2d(3, C, config.patchSize, config.patchSize, 0, /*withBias=*/true));
+
+    std::map<int, EncoderBlock> byIndex;
+    auto stages = register_module("stages", torch::nn::ModuleList());
+    for (const auto& stage : config.stages()) {
+        auto stageModule = std::make_shared<torch::nn::Module>();
+        if (!stage.windowedBlocks.empty()) {
+            auto windowed =
+                stageModule->register_module("windowed_blocks", torch::nn::ModuleList());
+            for (int index : stage.windowedBlocks) {
+                EncoderBlock block(config, config.windowSize);
+                windowed->push_back(block);
+                byIndex.emplace(index, block);
+            }
+        }
+        if (stage.globalBlock >= 0) {
+            EncoderBlock block(config, 0);
+            stageModule->register_module("global_block", block);
+            byIndex.emplace(stage.globalBlock, block);
+        }
+        stages->push_back(stageModule);
+    }
+    for (auto& [index, block] : byIndex)
+        m_blocks.push_back(block);
+
+    auto neck = register_module("neck", std::make_shared<torch::nn::Module>());
+    m_project = neck->register_module("project", Conv2d(C, P, 1, 1, 0, false));
+    m_projectNorm = neck->register_module("project_norm", LayerNorm2d(P));
+    m_refine = neck->register_module("refine", Conv2d(P, P, 3, 1, 1, false));
+    m_refineNorm = neck->register_module("refine_norm", LayerNorm2d(P));
+}
+
+torch::Tensor ImageEncoderImpl::forward(const torch::Tensor& image,
+                                        const BlockCallback& afterBlock) {
+    auto x = m_patchEmbedding(image).permute({0, 2, 3, 1});
+    x = x + m_positionEmbedding;
+    const int total = blockCount();
+    for (int i = 0; i < total; ++i) {
+        x = m_blocks[i](x);
+        if (afterBlock && !afterBlock(i + 1, total))
+            return {};
+    }
+    x = x.permute({0, 3, 1, 2});
+    x = m_projectNorm(m_project(x));
+    return m_refineNorm(m_refine(x));
+}
+
+}  // namespace samdesk

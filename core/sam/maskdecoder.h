@@ -1,0 +1,41 @@
+// The mask decoder: output tokens (IoU + mask tokens) and the prompt tokens run through the
+// two-way transformer with the image embedding; the image tokens are upscaled 4x and each mask
+// token's hypernetwork turns them into one mask; the IoU head scores the masks.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "core/checkpoint/samconfig.h"
+#include "core/sam/layers.h"
+#include "core/sam/mlp.h"
+#include "core/sam/twowaytransformer.h"
+
+namespace samdesk {
+
+class MaskDecoderImpl : public torch::nn::Module {
+public:
+    explicit MaskDecoderImpl(const SamConfig& config);
+
+    struct Output {
+        torch::Tensor lowResLogits;  // (1, C, 4G, 4G)
+        torch::Tensor iou;           // (1, C)
+    };
+    // embedding (1, P, G, G), imagePe (1, P, G, G), sparse (1, N, P), dense (1, P, G, G).
+    // multimask: masks 1..T-1, else mask 0 only.
+    Output forward(const torch::Tensor& embedding, const torch::Tensor& imagePe,
+                   const torch::Tensor& sparse, const torch::Tensor& dense, bool multimask);
+
+private:
+    std::int64_t m_maskTokenCount;
+    torch::Tensor m_iouToken, m_maskTokens;
+    TwoWayTransformer m_transformer{nullptr};
+    ConvTranspose2d m_deconv1{nullptr}, m_deconv2{nullptr};
+    LayerNorm2d m_upscaleNorm{nullptr};
+    std::vector<Mlp> m_hypernetworks;
+    Mlp m_iouHead{nullptr};
+};
+TORCH_MODULE(MaskDecoder);
+
+}  // namespace samdesk

@@ -1,0 +1,36 @@
+// One layer of the decoder's two-way transformer: token self-attention, tokens -> image
+// cross-attention, MLP on the tokens, image -> tokens cross-attention.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <utility>
+
+#include "core/checkpoint/samconfig.h"
+#include "core/sam/decoderattention.h"
+#include "core/sam/layers.h"
+#include "core/sam/mlp.h"
+
+namespace samdesk {
+
+class TwoWayBlockImpl : public torch::nn::Module {
+public:
+    // skipFirstPe: the first layer's self-attention sees no positional encoding and has no
+    // residual connection.
+    TwoWayBlockImpl(const SamConfig& config, bool skipFirstPe);
+
+    // queries (B, Nt, P), keys (B, G*G, P); returns the new (queries, keys).
+    std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor queries, torch::Tensor keys,
+                                                    const torch::Tensor& queryPe,
+                                                    const torch::Tensor& keyPe);
+
+private:
+    bool m_skipFirstPe;
+    DecoderAttention m_selfAttention{nullptr}, m_tokenToImage{nullptr}, m_imageToToken{nullptr};
+    LayerNorm m_selfNorm{nullptr}, m_tokenToImageNorm{nullptr}, m_mlpNorm{nullptr},
+        m_imageToTokenNorm{nullptr};
+    Mlp m_mlp{nullptr};
+};
+TORCH_MODULE(TwoWayBlock);
+
+}  // namespace samdesk
