@@ -27,9 +27,9 @@ void TestSamParity::matchesFixtures_data() {
                 << QString(file) << QString(image) << 1e-4 << 1e-3;
     }
     // float16 weights: rounding each weight to 11 significant bits (relative error <= 2^-11)
-    // moves the outputs by up to 0.037 (low-res logits, image_b one_fg_point; measured), so the
-    // logits are
-    // compared at 0.05 and the masks outside a 0.05 band around 0 (0 pixels differ anyway).
+    // moves the outputs by up to 0.037 (low-res logits, image_b one_fg_point; measured), so
+    // the logits are compared at 0.05 and the masks outside a 0.05 band around 0 (no pixel
+    // differs at all in practice).
     for (const char* image : {"image_a.png", "image_b.png"})
         QTest::newRow(qPrintable(QString("variant_fp16.pth %1").arg(image)))
             << QString("variant_fp16.pth") << QString(image) << 5e-2 << 5e-2;

@@ -1,0 +1,162 @@
+// The module tree: its parameters and buffers are exactly the converted-name table (names and
+// shapes) for the tiny, vit_b and custom configurations, and weights bind strictly and, for a
+// float32 file on the CPU, without a copy.
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include <map>
+
+#include "core/checkpoint/keyconversion.h"
+#include "core/checkpoint/samcheckpoint.h"
+#include "core/sam/sammodel.h"
+#include "core/sam/weightbinder.h"
+#include "tests/model/tinyfixture.h"
+
+using namespace samdesk;
+
+Q_DECLARE_METATYPE(samdesk::SamConfig)
+
+namespace {
+
+// tests/data/samv1-tiny/config.json
+SamConfig tinyConfig() {
+    SamConfig c;
+    c.imageSize = 256;
+    c.embedDim = 64;
+    c.depth = 4;
+    c.numHeads = 2;
+    c.mlpDim = 64;
+    c.globalBlocks = {1, 3};
+    c.windowSize = 6;
+    c.promptDim = 32;
+    c.maskInChans = 4;
+    c.decoderMlpDim = 64;
+    c.crossAttentionDim = 16;
+    c.iouHeadHiddenDim = 32;
+    c.variant = "custom";
+    return c;
+}
+
+// Not a released shape anywhere: trailing windowed blocks with no global block, a deeper IoU
+// head, 3 mask tokens, one decoder layer, patch 8.
+SamConfig customConfig() {
+    SamConfig c = tinyConfig();
+    c.patchSize = 8;
+    c.imageSize = 128;
+    c.depth = 6;
+    c.globalBlocks = {2};
+    c.windowSize = 5;
+    c.numHeads = 4;
+    c.mlpDim = 96;
+    c.promptDim = 48;
+    c.maskInChans = 8;
+    c.decoderDepth = 1;
+    c.decoderMlpDim = 40;
+    c.crossAttentionDim = 24;
+    c.numMaskTokens = 3;
+    c.iouHeadDepth = 4;
+    c.iouHeadHiddenDim = 20;
+    return c;
+}
+
+}  // namespace
+
+class TestSamModules : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void namesAndShapesMatchTable_data();
+    void namesAndShapesMatchTable();
+    void customConfigRuns();
+    void float32BindsWithoutCopy();
+    void float16IsConverted();
+};
+
+void TestSamModules::namesAndShapesMatchTable_data() {
+    QTest::addColumn<SamConfig>("config");
+    QTest::newRow("tiny") << tinyConfig();
+    QTest::newRow("vit_b") << samConfigVitB();
+    QTest::newRow("custom") << customConfig();
+}
+
+void TestSamModules::namesAndShapesMatchTable() {
+    QFETCH(SamConfig, config);
+    SamModel model(config);
+    std::map<std::string, Shape> registered;
+    for (const auto& [name, tensor] : namedTensors(*model))
+        QVERIFY2(
+            registered.emplace(name, Shape(tensor.sizes().begin(), tensor.sizes().end())).second,
+            name.c_str());
+    std::map<std::string, Shape> table;
+    for (const auto& spec : samKeySpecs(config))
+        table.emplace(spec.converted, spec.convertedShape);
+    for (const auto& [name, shape] : table) {
+        const auto it = registered.find(name);
+        QVERIFY2(it != registered.end(), ("not registered: " + name).c_str());
+        QVERIFY2(it->second == shape, (name + " " + shapeToString(it->second)).c_str());
+    }
+    for (const auto& [name, shape] : registered)
+        QVERIFY2(table.count(name), ("not in the table: " + name).c_str());
+    QCOMPARE(registered.size(), table.size());
+}
+
+void TestSamModules::customConfigRuns() {
+    // The structure follows any config: random weights, shapes checked through a full pass.
+    const SamConfig config = customConfig();
+    SamModel model(config);
+    torch::manual_seed(7);
+    c10::InferenceMode guard;
+    for (auto& [name, t] : namedTensors(*model))
+        t.normal_(0.0, 0.05);
+    const auto G = config.gridSize();
+    const auto embedding = model->imageEncoder->forward(torch::randn({1, 3, 128, 128}));
+    QCOMPARE(embedding.sizes().vec(), (std::vector<std::int64_t>{1, 48, G, G}));
+    const auto encoded =
+        model->promptEncoder->forward(torch::tensor({{10.f, 20.f}}), torch::tensor({1L}),
+                                      std::nullopt, torch::randn({1, 1, 4 * G, 4 * G}));
+    QCOMPARE(encoded.sparse.sizes().vec(), (std::vector<std::int64_t>{1, 2, 48}));
+    const auto out =
+        model->maskDecoder->forward(embedding, model->promptEncoder->denseImagePositions(),
+                                    encoded.sparse, encoded.dense, true);
+    QCOMPARE(out.lowResLogits.sizes().vec(), (std::vector<std::int64_t>{1, 2, 4 * G, 4 * G}));
+    QCOMPARE(out.iou.sizes().vec(), (std::vector<std::int64_t>{1, 2}));
+    QVERIFY(torch::isfinite(out.lowResLogits).all().item<bool>());
+}
+
+void TestSamModules::float32BindsWithoutCopy() {
+    auto checkpoint = loadSamCheckpoint(test::tinyPath("checkpoint.pth").toStdString());
+    QVERIFY(checkpoint.ok());
+    SamModel model(checkpoint->config);
+    const auto report = bindWeights(
+        *model, *checkpoint, [](const std::string&) { return torch::kFloat32; }, torch::kCPU);
+    QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
+    QCOMPARE(report->tensors, checkpoint->tensors.size());
+    QCOMPARE(report->zeroCopy, report->tensors);
+    for (const auto& [name, tensor] : namedTensors(*model)) {
+        const auto* source = checkpoint->find(name);
+        QVERIFY(source);
+        QCOMPARE(static_cast<const void*>(tensor.data_ptr()),
+                 static_cast<const void*>(source->tensor.data));
+    }
+}
+
+void TestSamModules::float16IsConverted() {
+    auto checkpoint = loadSamCheckpoint(test::tinyPath("variant_fp16.pth").toStdString());
+    QVERIFY(checkpoint.ok());
+    SamModel model(checkpoint->config);
+    const auto report = bindWeights(
+        *model, *checkpoint, [](const std::string&) { return torch::kFloat32; }, torch::kCPU);
+    QVERIFY(report.ok());
+    QCOMPARE(report->converted, report->tensors);
+    for (const auto& [name, tensor] : namedTensors(*model))
+        QCOMPARE(tensor.scalar_type(), torch::kFloat32);
+    // The converted values are the file's float16 values exactly.
+    const auto* pe = checkpoint->find("prompt_encoder.positional_encoding.gaussian_matrix");
+    const auto half = tensorFromRecord(pe->tensor).to(torch::kFloat32);
+    for (const auto& [name, tensor] : namedTensors(*model))
+        if (name == "prompt_encoder.positional_encoding.gaussian_matrix")
+            QVERIFY(torch::equal(tensor, half));
+}
+
+QTEST_GUILESS_MAIN(TestSamModules)
+#include "tst_sammodules.moc"
