@@ -28,9 +28,9 @@ cv::Rect clipped(cv::Rect r, int w, int h) {
 // Where GrabCut runs: the box with a margin of background around it, or, for points alone, a
 // generous square around the foreground points (objects are rarely larger than half the image
 // side around a click, and the smaller region keeps a click fast).
-cv::Rect regionOfInterest(const Prompts& prompts, int w, int h) {
+cv::Rect regionOfInterest(const PromptSet& prompts, int w, int h) {
     if (prompts.box) {
-        const BoxPrompt& b = *prompts.box;
+        const PromptBox& b = *prompts.box;
         const float mx = std::max(8.f, 0.15f * (b.x1 - b.x0));
         const float my = std::max(8.f, 0.15f * (b.y1 - b.y0));
         const int x0 = int(std::floor(b.x0 - mx)), y0 = int(std::floor(b.y0 - my));
@@ -94,7 +94,7 @@ void keepSeededComponents(cv::Mat& fg, const std::vector<cv::Point>& seeds) {
 GrabCutEngine::GrabCutEngine(GrabCutOptions options) : m_options(options) {}
 
 Expected<std::shared_ptr<ImageSession>> GrabCutEngine::encode(const RgbImage& image,
-                                                              const EncodeControl& control) {
+                                                              const EncodeHooks& control) {
     if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
         return Error::invalid("GrabCut: empty or short image");
     if (control.cancel && control.cancel->load())
@@ -107,7 +107,7 @@ Expected<std::shared_ptr<ImageSession>> GrabCutEngine::encode(const RgbImage& im
     return std::shared_ptr<ImageSession>(std::make_shared<GrabCutSession>(std::move(bgr)));
 }
 
-Expected<Prediction> GrabCutEngine::predict(ImageSession& session, const Prompts& prompts) {
+Expected<SegmentResult> GrabCutEngine::predict(ImageSession& session, const PromptSet& prompts) {
     auto* s = dynamic_cast<GrabCutSession*>(&session);
     if (!s)
         return Error::invalid("GrabCut: the image session belongs to another engine");
@@ -119,7 +119,7 @@ Expected<Prediction> GrabCutEngine::predict(ImageSession& session, const Prompts
     MaskCandidate candidate;
     candidate.score = std::numeric_limits<float>::quiet_NaN();
     candidate.logits = LogitMap(w, h);
-    Prediction prediction;
+    SegmentResult prediction;
     if (roi.width < 2 || roi.height < 2) {
         // Only background points, or a box outside the image: nothing is selected.
         prediction.candidates.push_back(std::move(candidate));
@@ -139,7 +139,7 @@ Expected<Prediction> GrabCutEngine::predict(ImageSession& session, const Prompts
     cv::Mat mask(work.size(), CV_8UC1, cv::Scalar(cv::GC_PR_BGD));
     if (prompts.box) {
         mask.setTo(cv::GC_BGD);
-        const BoxPrompt& b = *prompts.box;
+        const PromptBox& b = *prompts.box;
         const cv::Rect box =
             clipped(cv::Rect(toWork(b.x0, b.y0), toWork(b.x1, b.y1)), work.cols, work.rows);
         mask(box).setTo(cv::GC_PR_FGD);

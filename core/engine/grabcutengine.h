@@ -25,8 +25,8 @@ public:
     std::string name() const override { return "GrabCut"; }
     bool acceptsMaskInput() const override { return false; }
     Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
-                                                   const EncodeControl& control) override;
-    Expected<Prediction> predict(ImageSession& session, const Prompts& prompts) override;
+                                                   const EncodeHooks& control) override;
+    Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) override;
 
 private:
     GrabCutOptions m_options;

@@ -30,16 +30,16 @@ struct RgbImage {
     bool empty() const { return width <= 0 || height <= 0; }
 };
 
-struct PointPrompt {
+struct PromptPoint {
     float x = 0.f;  // original image pixels
     float y = 0.f;
     bool foreground = true;  // false: a background point (SAM label 0)
-    bool operator==(const PointPrompt&) const = default;
+    bool operator==(const PromptPoint&) const = default;
 };
 
-struct BoxPrompt {
+struct PromptBox {
     float x0 = 0.f, y0 = 0.f, x1 = 0.f, y1 = 0.f;  // original image pixels, x0 <= x1, y0 <= y1
-    bool operator==(const BoxPrompt&) const = default;
+    bool operator==(const PromptBox&) const = default;
 };
 
 // SAM's low-resolution mask logits (4G x 4G, 256 x 256 for released checkpoints), fed back as the
@@ -52,9 +52,9 @@ struct LowResLogits {
     bool empty() const { return values.empty(); }
 };
 
-struct Prompts {
-    std::vector<PointPrompt> points;
-    std::optional<BoxPrompt> box;
+struct PromptSet {
+    std::vector<PromptPoint> points;
+    std::optional<PromptBox> box;
     LowResLogits maskInput;  // empty: no mask input
     bool multimask = true;   // SAM: 3 candidates instead of 1 (for one ambiguous prompt)
 
@@ -67,7 +67,7 @@ struct MaskCandidate {
     LowResLogits lowRes;
 };
 
-struct Prediction {
+struct SegmentResult {
     std::vector<MaskCandidate> candidates;  // at least one
     int best = 0;                           // index of the highest score
 };
@@ -75,7 +75,7 @@ struct Prediction {
 // Reported per encoder block; `total` is the number of blocks (1 for engines without blocks).
 using EncodeProgress = std::function<void(int done, int total)>;
 
-struct EncodeControl {
+struct EncodeHooks {
     EncodeProgress progress;                    // called on the encoding thread
     const std::atomic<bool>* cancel = nullptr;  // checked between blocks; Error::Kind::Cancelled
 };
@@ -97,14 +97,14 @@ public:
     virtual std::string name() const = 0;
     // Device and precision in words ("CPU, float32"), empty when it does not apply.
     virtual std::string deviceDescription() const { return {}; }
-    // True when predict() uses Prompts::maskInput (the refinement loop).
+    // True when predict() uses PromptSet::maskInput (the refinement loop).
     virtual bool acceptsMaskInput() const = 0;
 
     // Slow, once per image. Errors: Cancelled, InvalidInput (empty image), Runtime.
     virtual Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
-                                                           const EncodeControl& control) = 0;
+                                                           const EncodeHooks& control) = 0;
     // Fast, per prompt set. Errors: InvalidInput (no prompt, foreign session), Runtime.
-    virtual Expected<Prediction> predict(ImageSession& session, const Prompts& prompts) = 0;
+    virtual Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) = 0;
 };
 
 // Index of the candidate with the highest score (NaN scores count as lowest); 0 when empty.

@@ -1,0 +1,425 @@
+// AnnotationDocument, part 1: images, engine, encoding and decoding. The edits (prompts,
+// objects, labels) are in annotationdocument_edits.cpp.
+#include "core/document/annotationdocument.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QImageReader>
+
+#include <cmath>
+
+#include "core/document/inferencethread.h"
+
+namespace samdesk {
+
+AnnotationDocument::AnnotationDocument(EngineFactory factory, QObject* parent) : QObject(parent) {
+    qRegisterMetaType<samdesk::AnnotationDocument::EncodeState>();
+    m_inference = new InferenceThread(std::move(factory), this);
+    connectWorker();
+    m_saveTimer.setSingleShot(true);
+    m_saveTimer.setInterval(400);
+    connect(&m_saveTimer, &QTimer::timeout, this, &AnnotationDocument::saveNow);
+    m_hoverTimer.setSingleShot(true);
+    m_hoverTimer.setInterval(60);  // at most ~16 hover decodes a second
+    connect(&m_hoverTimer, &QTimer::timeout, this, &AnnotationDocument::sendHover);
+    m_undo.setUndoLimit(500);
+    m_promptClock.start();
+    m_engineLoading = true;
+    m_inference->worker()->requestEngine(EngineChoice{});
+}
+
+AnnotationDocument::~AnnotationDocument() {
+    flush();
+}
+
+void AnnotationDocument::connectWorker() {
+    InferenceWorker* w = m_inference->worker();
+    connect(w, &InferenceWorker::engineReady, this, &AnnotationDocument::onEngineReady);
+    connect(w, &InferenceWorker::engineFailed, this, &AnnotationDocument::onEngineFailed);
+    connect(w, &InferenceWorker::encodeProgress, this,
+            [this](const QString& key, int done, int total) {
+                if (key == m_imageKey && m_encodeState == EncodeState::Encoding)
+                    Q_EMIT encodeProgress(done, total);
+            });
+    connect(w, &InferenceWorker::encoded, this, &AnnotationDocument::onEncoded);
+    connect(w, &InferenceWorker::encodeFailed, this, &AnnotationDocument::onEncodeFailed);
+    connect(w, &InferenceWorker::decoded, this, &AnnotationDocument::onDecoded);
+    connect(w, &InferenceWorker::decodeFailed, this, &AnnotationDocument::onDecodeFailed);
+}
+
+// ---- Images -----------------------------------------------------------------------------------
+
+bool AnnotationDocument::openImage(const QString& path) {
+    const QFileInfo info(path);
+    const QString abs = path.startsWith(QLatin1String(":/")) ? path : info.absoluteFilePath();
+    ImageFolder previous = m_folder;
+    const int previousIndex = m_index;
+    flush();
+    m_folder = ImageFolder::single(abs);
+    if (!showImage(abs, 0)) {
+        m_folder = previous;
+        m_index = previousIndex;
+        return false;
+    }
+    loadLabels();
+    Q_EMIT imageListChanged();
+    return true;
+}
+
+bool AnnotationDocument::openFolder(const QString& folder, const QString& select) {
+    auto opened = ImageFolder::open(folder);
+    if (!opened) {
+        Q_EMIT error(QString::fromStdString(opened.error().message));
+        return false;
+    }
+    flush();
+    ImageFolder previous = m_folder;
+    const int previousIndex = m_index;
+    m_folder = std::move(opened.value());
+    int first = select.isEmpty() ? 0 : std::max(0, m_folder.indexOf(select));
+    // The first image that opens: an unreadable file must not make the whole folder unusable.
+    bool shown = false;
+    for (int i = 0; i < m_folder.count() && !shown; ++i)
+        shown = showImage(m_folder.absolutePath((first + i) % m_folder.count()),
+                          (first + i) % m_folder.count());
+    if (!shown) {
+        m_folder = previous;
+        m_index = previousIndex;
+        return false;
+    }
+    loadLabels();
+    Q_EMIT imageListChanged();
+    return true;
+}
+
+bool AnnotationDocument::setCurrentIndex(int index) {
+    if (index < 0 || index >= m_folder.count())
+        return false;
+    if (index == m_index)
+        return true;
+    flush();
+    return showImage(m_folder.absolutePath(index), index);
+}
+
+bool AnnotationDocument::next() {
+    return m_index + 1 < m_folder.count() && setCurrentIndex(m_index + 1);
+}
+
+bool AnnotationDocument::previous() {
+    return m_index > 0 && setCurrentIndex(m_index - 1);
+}
+
+QString AnnotationDocument::keyFor(const QString& path) const {
+    const QFileInfo info(path);
+    if (path.startsWith(QLatin1String(":/")))
+        return path;
+    return QStringLiteral("%1|%2|%3")
+        .arg(info.absoluteFilePath())
+        .arg(info.size())
+        .arg(info.lastModified().toMSecsSinceEpoch());
+}
+
+// Reads the image and its annotations and makes it current. The previous image's autosave has
+// been flushed by the caller.
+bool AnnotationDocument::showImage(const QString& path, int index) {
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    QImage image = reader.read();
+    if (image.isNull()) {
+        Q_EMIT error(tr("Cannot open %1: %2").arg(path, reader.errorString()));
+        return false;
+    }
+    m_image = std::move(image);
+    m_index = index;
+    m_imageKey = keyFor(path);
+    m_undo.clear();
+    m_objectPrompts.clear();
+    m_prompts = PromptState();
+    m_hoverPoint.reset();
+    clearPrediction();
+
+    const std::string file = m_folder.files().value(index).toStdString();
+    m_annotations = ImageAnnotations();
+    m_annotations.imageFile = file;
+    m_annotations.width = m_image.width();
+    m_annotations.height = m_image.height();
+    auto loaded = m_folder.store().load(file);
+    if (!loaded) {
+        Q_EMIT error(tr("The saved annotations of %1 cannot be read: %2")
+                         .arg(path, QString::fromStdString(loaded.error().message)));
+    } else if (loaded.value()) {
+        ImageAnnotations& a = *loaded.value();
+        if (a.width == m_image.width() && a.height == m_image.height())
+            m_annotations = std::move(a);
+        else
+            Q_EMIT error(tr("The saved annotations of %1 are for a %2 x %3 image, not %4 x %5: "
+                            "not shown (the file is kept until you save new ones)")
+                             .arg(path)
+                             .arg(a.width)
+                             .arg(a.height)
+                             .arg(m_image.width())
+                             .arg(m_image.height()));
+    }
+    m_dirtyObjects = false;
+    Q_EMIT currentImageChanged();
+    Q_EMIT objectsChanged();
+    Q_EMIT promptsChanged();
+    requestEncode();
+    return true;
+}
+
+// ---- Engine -----------------------------------------------------------------------------------
+
+void AnnotationDocument::loadCheckpoint(const QString& path, const QString& device,
+                                        const QString& precision) {
+    EngineChoice choice;
+    choice.checkpoint = path.toStdString();
+    choice.device = device.toStdString();
+    choice.dtype = precision.toStdString();
+    m_engineLoading = true;
+    Q_EMIT engineLoadingChanged(true);
+    Q_EMIT message(tr("Loading %1...").arg(QFileInfo(path).fileName()));
+    m_inference->worker()->requestEngine(choice);
+}
+
+void AnnotationDocument::useGrabCut() {
+    m_engineLoading = true;
+    Q_EMIT engineLoadingChanged(true);
+    m_inference->worker()->requestEngine(EngineChoice{});
+}
+
+void AnnotationDocument::onEngineReady(const EngineStatus& status) {
+    m_engine = status;
+    ++m_engineGeneration;
+    m_engineLoading = false;
+    Q_EMIT engineLoadingChanged(false);
+    Q_EMIT engineChanged();
+    if (!status.checkpoint.isEmpty())
+        Q_EMIT message(tr("%1 loaded (%2)").arg(status.name, status.device));
+    // The worker dropped the old engine's sessions: encode the current image again.
+    if (!m_image.isNull())
+        requestEncode();
+}
+
+void AnnotationDocument::onEngineFailed(const QString& checkpoint, const QString& message) {
+    m_engineLoading = false;
+    Q_EMIT engineLoadingChanged(false);
+    Q_EMIT engineFailed(checkpoint, message);
+    // The previous engine keeps running; if an encode was cancelled by the attempt, redo it.
+    if (!m_image.isNull() && m_encodeState != EncodeState::Ready)
+        requestEncode();
+}
+
+void AnnotationDocument::setEncodeState(EncodeState state) {
+    if (m_encodeState == state)
+        return;
+    m_encodeState = state;
+    Q_EMIT encodeStateChanged(state);
+}
+
+void AnnotationDocument::requestEncode() {
+    if (m_image.isNull())
+        return;
+    setEncodeState(EncodeState::Encoding);
+    Q_EMIT encodeProgress(0, 0);
+    m_inference->worker()->requestEncode({m_imageKey, m_image, QString()});
+}
+
+void AnnotationDocument::reencode() {
+    requestEncode();
+    scheduleDecode();
+}
+
+void AnnotationDocument::requestPrefetch() {
+    if (m_index + 1 >= m_folder.count())
+        return;
+    const QString path = m_folder.absolutePath(m_index + 1);
+    m_inference->worker()->requestPrefetch({keyFor(path), QImage(), path});
+}
+
+void AnnotationDocument::cancelEncode() {
+    if (m_encodeState == EncodeState::Encoding)
+        m_inference->worker()->cancelEncode();
+}
+
+void AnnotationDocument::onEncoded(const QString& key, double ms, bool reused) {
+    if (key != m_imageKey)
+        return;
+    setEncodeState(EncodeState::Ready);
+    if (!reused)
+        Q_EMIT message(tr("Image encoded in %1 s").arg(ms / 1000.0, 0, 'f', 2));
+    scheduleDecode();
+    requestPrefetch();
+}
+
+void AnnotationDocument::onEncodeFailed(const QString& key, const QString& text, bool cancelled) {
+    if (key != m_imageKey)
+        return;
+    setEncodeState(cancelled ? EncodeState::Cancelled : EncodeState::Failed);
+    if (cancelled)
+        Q_EMIT message(tr("Encoding cancelled: add a prompt to encode again"));
+    else
+        Q_EMIT error(tr("Cannot encode the image: %1").arg(text));
+}
+
+// ---- Decoding ---------------------------------------------------------------------------------
+
+void AnnotationDocument::scheduleDecode() {
+    m_promptClock.restart();
+    if (m_prompts.isEmpty()) {
+        clearPrediction();
+        return;
+    }
+    if (m_image.isNull())
+        return;
+    if (m_encodeState == EncodeState::Cancelled || m_encodeState == EncodeState::Failed)
+        requestEncode();
+    sendDecode(m_prompts, false);
+}
+
+void AnnotationDocument::sendDecode(const PromptState& state, bool hover) {
+    DecodeRequest request;
+    request.id = m_nextRequestId++;
+    request.imageKey = m_imageKey;
+    const bool useHint = m_refineWithPrevious && m_engine.acceptsMaskInput &&
+                         state.hint.engineGeneration == m_engineGeneration;
+    request.prompts = state.toPromptSet(useHint);
+    if (hover)
+        m_hoverRequest = request.id;
+    else
+        m_lastSentRequest = request.id;
+    m_inference->worker()->requestDecode(request);
+}
+
+void AnnotationDocument::onDecoded(const DecodeResultPtr& result) {
+    if (result->imageKey != m_imageKey || result->requestId < m_lastAppliedRequest)
+        return;
+    const bool hover = result->requestId == m_hoverRequest;
+    if (hover && (!m_prompts.isEmpty() || !m_hoverPoint || m_prompts.refiningObject))
+        return;  // the user clicked (or left) since: a hover mask would be stale
+    if (!hover && m_prompts.isEmpty())
+        return;  // the prompts were cleared while it ran
+    if (result->result.candidates.empty())
+        return;
+    m_lastAppliedRequest = result->requestId;
+    m_prediction = result;
+    m_predictionIsHover = hover;
+    m_selected = std::clamp(result->result.best, 0, int(result->result.candidates.size()) - 1);
+    m_lastDecodeMs = result->milliseconds;
+    m_lastRoundTripMs = double(m_promptClock.nsecsElapsed()) / 1e6;
+    updateCurrentMask();
+    if (!hover)
+        requestPrefetch();
+}
+
+void AnnotationDocument::onDecodeFailed(quint64 id, const QString& key, const QString& text,
+                                        bool notEncoded) {
+    if (key != m_imageKey || id < m_lastAppliedRequest || id == m_hoverRequest)
+        return;
+    if (notEncoded) {
+        // The session is gone although the image was encoded (pushed out by images encoded
+        // ahead): encode again; the newest prompts are decoded after it. After a cancel the
+        // user's next prompt restarts the encode instead.
+        if (m_encodeState == EncodeState::Ready && !m_prompts.isEmpty()) {
+            requestEncode();
+            sendDecode(m_prompts, false);
+        }
+        return;
+    }
+    if (m_encodeState == EncodeState::Ready)
+        Q_EMIT error(tr("Cannot compute the mask: %1").arg(text));
+}
+
+void AnnotationDocument::clearPrediction() {
+    const bool had = bool(m_prediction) || !m_currentMask.isNull();
+    m_prediction.reset();
+    m_predictionIsHover = false;
+    m_selected = 0;
+    m_lastAppliedRequest = m_lastSentRequest;
+    if (had || m_prompts.refiningObject)
+        updateCurrentMask();
+}
+
+void AnnotationDocument::updateCurrentMask() {
+    m_currentMask = BinaryMask();
+    if (m_prediction) {
+        m_currentMask = candidateMask(m_selected);
+    } else if (m_prompts.refiningObject) {
+        if (const auto* o = m_annotations.find(m_prompts.refiningObject))
+            m_currentMask = o->mask;
+    }
+    Q_EMIT predictionChanged();
+}
+
+int AnnotationDocument::candidateCount() const {
+    return m_prediction ? int(m_prediction->result.candidates.size()) : 0;
+}
+
+float AnnotationDocument::candidateScore(int index) const {
+    if (index < 0 || index >= candidateCount())
+        return std::nanf("");
+    return m_prediction->result.candidates[std::size_t(index)].score;
+}
+
+BinaryMask AnnotationDocument::candidateMask(int index) const {
+    if (index < 0 || index >= candidateCount())
+        return {};
+    const LogitMap& logits = m_prediction->result.candidates[std::size_t(index)].logits;
+    auto mask =
+        BinaryMask::fromBytes(logits.width(), logits.height(), logits.mask(float(m_threshold)));
+    return mask ? std::move(mask.value()) : BinaryMask();
+}
+
+void AnnotationDocument::selectCandidate(int index) {
+    if (index < 0 || index >= candidateCount() || index == m_selected)
+        return;
+    m_selected = index;
+    updateCurrentMask();
+}
+
+void AnnotationDocument::setThreshold(double logit) {
+    logit = std::clamp(logit, -double(LogitMap::kMaxThreshold), double(LogitMap::kMaxThreshold));
+    if (logit == m_threshold)
+        return;
+    m_threshold = logit;
+    if (m_prediction)
+        updateCurrentMask();
+}
+
+void AnnotationDocument::setRefineWithPrevious(bool on) {
+    m_refineWithPrevious = on;
+}
+
+// ---- Hover preview ----------------------------------------------------------------------------
+
+void AnnotationDocument::setHoverPreview(bool on) {
+    m_hoverEnabled = on;
+    if (!on)
+        endHover();
+}
+
+void AnnotationDocument::hover(QPointF position) {
+    if (!m_hoverEnabled || !m_prompts.isEmpty() || m_prompts.refiningObject ||
+        m_encodeState != EncodeState::Ready)
+        return;
+    m_hoverPoint = position;
+    if (!m_hoverTimer.isActive())
+        m_hoverTimer.start();
+}
+
+void AnnotationDocument::sendHover() {
+    if (!m_hoverPoint || !m_prompts.isEmpty())
+        return;
+    PromptState state;
+    state.points.append({0, *m_hoverPoint, true});
+    sendDecode(state, true);
+}
+
+void AnnotationDocument::endHover() {
+    m_hoverTimer.stop();
+    m_hoverPoint.reset();
+    if (m_predictionIsHover)
+        clearPrediction();
+}
+
+}  // namespace samdesk

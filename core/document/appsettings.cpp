@@ -1,0 +1,97 @@
+// QSettings keys, in one place.
+#include "core/document/appsettings.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+
+namespace samdesk {
+
+namespace {
+QSettings settings() {
+    return QSettings(QStringLiteral("samdesk"), QStringLiteral("samdesk"));
+}
+}  // namespace
+
+QString AppSettings::checkpoint() const {
+    return settings().value(QStringLiteral("engine/checkpoint")).toString();
+}
+void AppSettings::setCheckpoint(const QString& path) {
+    settings().setValue(QStringLiteral("engine/checkpoint"), path);
+}
+QString AppSettings::device() const {
+    return settings().value(QStringLiteral("engine/device"), QStringLiteral("cpu")).toString();
+}
+void AppSettings::setDevice(const QString& device) {
+    settings().setValue(QStringLiteral("engine/device"), device);
+}
+QString AppSettings::precision() const {
+    return settings()
+        .value(QStringLiteral("engine/precision"), QStringLiteral("float32"))
+        .toString();
+}
+void AppSettings::setPrecision(const QString& precision) {
+    settings().setValue(QStringLiteral("engine/precision"), precision);
+}
+
+QStringList AppSettings::recentFiles() const {
+    QStringList out;
+    for (const QString& p : settings().value(QStringLiteral("files/recent")).toStringList())
+        if (QFileInfo::exists(p))
+            out.append(p);
+    return out;
+}
+void AppSettings::addRecentFile(const QString& path) {
+    if (path.startsWith(QLatin1String(":/")))
+        return;  // the bundled sample is always at hand
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    QStringList list = settings().value(QStringLiteral("files/recent")).toStringList();
+    list.removeAll(abs);
+    list.prepend(abs);
+    while (list.size() > kMaxRecent)
+        list.removeLast();
+    settings().setValue(QStringLiteral("files/recent"), list);
+}
+void AppSettings::clearRecentFiles() {
+    settings().remove(QStringLiteral("files/recent"));
+}
+QString AppSettings::lastDirectory() const {
+    return settings().value(QStringLiteral("files/lastDirectory"), QDir::homePath()).toString();
+}
+void AppSettings::setLastDirectory(const QString& dir) {
+    settings().setValue(QStringLiteral("files/lastDirectory"), dir);
+}
+
+bool AppSettings::refineWithPrevious() const {
+    return settings().value(QStringLiteral("view/refineWithPrevious"), true).toBool();
+}
+void AppSettings::setRefineWithPrevious(bool on) {
+    settings().setValue(QStringLiteral("view/refineWithPrevious"), on);
+}
+bool AppSettings::hoverPreview() const {
+    return settings().value(QStringLiteral("view/hoverPreview"), false).toBool();
+}
+void AppSettings::setHoverPreview(bool on) {
+    settings().setValue(QStringLiteral("view/hoverPreview"), on);
+}
+double AppSettings::maskThreshold() const {
+    return settings().value(QStringLiteral("view/maskThreshold"), 0.0).toDouble();
+}
+void AppSettings::setMaskThreshold(double threshold) {
+    settings().setValue(QStringLiteral("view/maskThreshold"), threshold);
+}
+
+QByteArray AppSettings::windowGeometry() const {
+    return settings().value(QStringLiteral("window/geometry")).toByteArray();
+}
+void AppSettings::setWindowGeometry(const QByteArray& geometry) {
+    settings().setValue(QStringLiteral("window/geometry"), geometry);
+}
+QByteArray AppSettings::windowState() const {
+    return settings().value(QStringLiteral("window/state")).toByteArray();
+}
+void AppSettings::setWindowState(const QByteArray& state) {
+    settings().setValue(QStringLiteral("window/state"), state);
+}
+
+}  // namespace samdesk

@@ -1,0 +1,42 @@
+// What samdesk remembers between runs (QSettings, organisation and application "samdesk"): the
+// last checkpoint, device and precision, recent images and folders, view options, and the window
+// layout (stored by the UI as opaque bytes). Every getter has a sensible default.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace samdesk {
+
+class AppSettings {
+public:
+    static constexpr int kMaxRecent = 10;
+
+    QString checkpoint() const;
+    void setCheckpoint(const QString& path);  // empty: GrabCut
+    QString device() const;                   // "cpu" (default), "cuda"
+    void setDevice(const QString& device);
+    QString precision() const;  // "float32" (default), "bfloat16", "float16"
+    void setPrecision(const QString& precision);
+
+    QStringList recentFiles() const;  // images and folders, newest first, existing only
+    void addRecentFile(const QString& path);
+    void clearRecentFiles();
+    QString lastDirectory() const;  // for file dialogs
+    void setLastDirectory(const QString& dir);
+
+    bool refineWithPrevious() const;  // feed the last low-res logits back (default on)
+    void setRefineWithPrevious(bool on);
+    bool hoverPreview() const;  // default off
+    void setHoverPreview(bool on);
+    double maskThreshold() const;  // logits, default 0
+    void setMaskThreshold(double threshold);
+
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray& geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray& state);
+};
+
+}  // namespace samdesk

@@ -1,0 +1,53 @@
+// The values that cross between the UI thread and the inference thread: requests going in,
+// results coming out. Plain values (engine structs, QImage, QString), never tensors or pixmaps.
+#pragma once
+
+#include <QImage>
+#include <QMetaType>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+#include "core/engine/enginefactory.h"
+#include "core/engine/segmenter.h"
+
+namespace samdesk {
+
+// Makes an engine on the inference thread; tests inject their own.
+using EngineFactory = std::function<Expected<LoadedEngine>(const EngineChoice&)>;
+
+// An image to encode. `key` names the image's content (path, size and modification time), so a
+// result can be matched to the image it belongs to, and a session reused when it comes back.
+struct EncodeRequest {
+    QString key;
+    QImage image;  // for the current image (already decoded for display)
+    QString path;  // for an image encoded ahead of time (read on the inference thread)
+};
+
+struct DecodeRequest {
+    quint64 id = 0;  // increasing; results carry it
+    QString imageKey;
+    PromptSet prompts;
+};
+
+struct DecodeResult {
+    quint64 requestId = 0;
+    QString imageKey;
+    SegmentResult result;
+    double milliseconds = 0;  // decode time on the inference thread
+};
+using DecodeResultPtr = std::shared_ptr<const DecodeResult>;
+
+struct EngineStatus {
+    QString name;    // "GrabCut", "SAM vit_b"
+    QString device;  // "cpu, float32"; empty for GrabCut
+    QString checkpoint;
+    bool acceptsMaskInput = false;
+    std::shared_ptr<const CheckpointReport> report;  // SAM only
+};
+
+}  // namespace samdesk
+
+Q_DECLARE_METATYPE(samdesk::DecodeResultPtr)
+Q_DECLARE_METATYPE(samdesk::EngineStatus)

@@ -1,0 +1,209 @@
+// The inference worker: a mailbox drained on the inference thread (see inferenceworker.h).
+#include "core/document/inferenceworker.h"
+
+#include <QElapsedTimer>
+#include <QImageReader>
+#include <QMetaObject>
+
+#include "core/document/imageconvert.h"
+
+namespace samdesk {
+
+InferenceWorker::InferenceWorker(EngineFactory factory) : m_factory(std::move(factory)) {
+    qRegisterMetaType<samdesk::DecodeResultPtr>();
+    qRegisterMetaType<samdesk::EngineStatus>();
+}
+
+InferenceWorker::~InferenceWorker() = default;
+
+void InferenceWorker::schedule() {
+    // Called with m_mutex held.
+    if (m_drainScheduled)
+        return;
+    m_drainScheduled = true;
+    QMetaObject::invokeMethod(this, "drain", Qt::QueuedConnection);
+}
+
+void InferenceWorker::requestEngine(const EngineChoice& choice) {
+    std::lock_guard lock(m_mutex);
+    m_pendingEngine = choice;
+    m_cancelEncode = true;  // the running encode belongs to the old engine
+    m_cancelPrefetch = true;
+    m_pendingPrefetch.reset();
+    schedule();
+}
+
+void InferenceWorker::requestEncode(const EncodeRequest& request) {
+    std::lock_guard lock(m_mutex);
+    if (!m_runningEncodeKey.isEmpty() && m_runningEncodeKey != request.key)
+        m_cancelEncode = true;
+    m_cancelPrefetch = true;
+    m_pendingEncode = request;
+    schedule();
+}
+
+void InferenceWorker::requestDecode(const DecodeRequest& request) {
+    std::lock_guard lock(m_mutex);
+    m_cancelPrefetch = true;
+    m_pendingDecode = request;
+    schedule();
+}
+
+void InferenceWorker::requestPrefetch(const EncodeRequest& request) {
+    std::lock_guard lock(m_mutex);
+    m_pendingPrefetch = request;
+    schedule();
+}
+
+void InferenceWorker::cancelEncode() {
+    std::optional<EncodeRequest> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        m_cancelEncode = true;
+        dropped.swap(m_pendingEncode);
+    }
+    // Outside the lock: a receiver on this thread may post the next request right away.
+    if (dropped)
+        Q_EMIT encodeFailed(dropped->key, tr("Encoding cancelled"), true);
+}
+
+void InferenceWorker::drain() {
+    for (;;) {
+        std::optional<EngineChoice> engine;
+        std::optional<EncodeRequest> encode, prefetch;
+        std::optional<DecodeRequest> decode;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_pendingEngine) {
+                engine.swap(m_pendingEngine);
+            } else if (m_pendingEncode) {
+                encode.swap(m_pendingEncode);
+                m_runningEncodeKey = encode->key;
+                m_cancelEncode = false;
+            } else if (m_pendingDecode) {
+                decode.swap(m_pendingDecode);
+            } else if (m_pendingPrefetch) {
+                prefetch.swap(m_pendingPrefetch);
+                m_cancelPrefetch = false;
+            } else {
+                m_drainScheduled = false;
+                return;
+            }
+        }
+        if (engine)
+            runEngine(*engine);
+        else if (encode)
+            runEncode(*encode, false);
+        else if (decode)
+            runDecode(*decode);
+        else if (prefetch)
+            runEncode(*prefetch, true);
+        if (encode) {
+            std::lock_guard lock(m_mutex);
+            m_runningEncodeKey.clear();
+        }
+    }
+}
+
+void InferenceWorker::runEngine(const EngineChoice& choice) {
+    auto loaded = m_factory(choice);
+    if (!loaded) {
+        Q_EMIT engineFailed(QString::fromStdString(choice.checkpoint),
+                            QString::fromStdString(loaded.error().message));
+        return;
+    }
+    m_engine = std::move(loaded->engine);
+    m_sessions.clear();
+    m_sessionOrder.clear();
+    EngineStatus status;
+    status.name = QString::fromStdString(m_engine->name());
+    status.device = QString::fromStdString(m_engine->deviceDescription());
+    status.checkpoint = QString::fromStdString(choice.checkpoint);
+    status.acceptsMaskInput = m_engine->acceptsMaskInput();
+    status.report = loaded->report;
+    Q_EMIT engineReady(status);
+}
+
+void InferenceWorker::keepSession(const QString& key, std::shared_ptr<ImageSession> session) {
+    m_sessions.insert(key, std::move(session));
+    m_sessionOrder.removeAll(key);
+    m_sessionOrder.append(key);
+    while (m_sessionOrder.size() > kSessionsKept)
+        m_sessions.remove(m_sessionOrder.takeFirst());
+}
+
+void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
+    if (m_sessions.contains(request.key)) {
+        m_sessionOrder.removeAll(request.key);
+        m_sessionOrder.append(request.key);
+        if (!ahead)
+            Q_EMIT encoded(request.key, 0.0, true);
+        return;
+    }
+    if (!m_engine) {
+        if (!ahead)
+            Q_EMIT encodeFailed(request.key, tr("No engine is loaded"), false);
+        return;
+    }
+    QImage image = request.image;
+    if (image.isNull() && !request.path.isEmpty()) {
+        QImageReader reader(request.path);
+        reader.setAutoTransform(true);
+        image = reader.read();
+    }
+    if (image.isNull()) {
+        if (!ahead)
+            Q_EMIT encodeFailed(request.key, tr("Cannot read the image to encode"), false);
+        return;
+    }
+    std::atomic<bool>& cancel = ahead ? m_cancelPrefetch : m_cancelEncode;
+    if (!ahead)
+        Q_EMIT encodeStarted(request.key);
+    QElapsedTimer timer;
+    timer.start();
+    EncodeHooks hooks;
+    hooks.cancel = &cancel;
+    if (!ahead) {
+        const QString key = request.key;
+        hooks.progress = [this, key](int done, int total) {
+            Q_EMIT encodeProgress(key, done, total);
+        };
+    }
+    auto session = m_engine->encode(toRgbImage(image), hooks);
+    if (!session) {
+        if (!ahead)
+            Q_EMIT encodeFailed(request.key, QString::fromStdString(session.error().message),
+                                session.error().kind == Error::Kind::Cancelled);
+        return;
+    }
+    keepSession(request.key, std::move(session.value()));
+    if (ahead)
+        Q_EMIT prefetched(request.key);
+    else
+        Q_EMIT encoded(request.key, double(timer.nsecsElapsed()) / 1e6, false);
+}
+
+void InferenceWorker::runDecode(const DecodeRequest& request) {
+    const auto it = m_sessions.constFind(request.imageKey);
+    if (!m_engine || it == m_sessions.constEnd()) {
+        Q_EMIT decodeFailed(request.id, request.imageKey, tr("The image is not encoded"), true);
+        return;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    auto result = m_engine->predict(*it.value(), request.prompts);
+    ++m_decodesRun;
+    if (!result) {
+        Q_EMIT decodeFailed(request.id, request.imageKey,
+                            QString::fromStdString(result.error().message), false);
+        return;
+    }
+    auto out = std::make_shared<DecodeResult>();
+    out->requestId = request.id;
+    out->imageKey = request.imageKey;
+    out->result = std::move(result.value());
+    out->milliseconds = double(timer.nsecsElapsed()) / 1e6;
+    Q_EMIT decoded(out);
+}
+
+}  // namespace samdesk

@@ -1,0 +1,87 @@
+// The inference thread's object: it owns the engine and the encoded images (sessions), and runs
+// what the UI asks for. Requests land in a mailbox with one slot per kind that keeps only the
+// newest request, so clicks that arrive while the model is busy coalesce into one decode of the
+// latest prompts, and flipping through images encodes only the image the user stopped at.
+//
+// Thread affinity: lives on the inference thread. The request*() and cancel*() methods are
+// thread-safe and meant for the UI thread; signals are emitted on the inference thread (connect
+// them queued). Order of work: engine change, then encode, then decode, then encoding ahead.
+#pragma once
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "core/document/inferencetypes.h"
+
+namespace samdesk {
+
+class InferenceWorker : public QObject {
+    Q_OBJECT
+public:
+    // How many encoded images stay in memory (the current one, the next, the previous...).
+    static constexpr int kSessionsKept = 3;
+
+    explicit InferenceWorker(EngineFactory factory);
+    ~InferenceWorker() override;
+
+    void requestEngine(const EngineChoice& choice);
+    // Encodes the image unless a session for its key exists; a running encode of another image
+    // is cancelled (the user moved on), and so is an encode ahead of time.
+    void requestEncode(const EncodeRequest& request);
+    // Replaces any decode not started yet.
+    void requestDecode(const DecodeRequest& request);
+    // Encodes an image when nothing else is waiting; dropped when other work arrives.
+    void requestPrefetch(const EncodeRequest& request);
+    // Stops the running encode (between encoder blocks) and drops a waiting one.
+    void cancelEncode();
+
+    // Number of decodes run so far (requests that were replaced before running do not count).
+    int decodesRun() const { return m_decodesRun.load(); }
+
+Q_SIGNALS:
+    void engineReady(const samdesk::EngineStatus& status);
+    void engineFailed(const QString& checkpoint, const QString& message);
+    void encodeStarted(const QString& key);
+    void encodeProgress(const QString& key, int done, int total);
+    // `reused`: the image was still encoded from an earlier visit or encoded ahead of time.
+    void encoded(const QString& key, double milliseconds, bool reused);
+    void encodeFailed(const QString& key, const QString& message, bool cancelled);
+    void prefetched(const QString& key);
+    void decoded(const samdesk::DecodeResultPtr& result);
+    // `notEncoded`: there is no session for the image (encode it, then ask again).
+    void decodeFailed(quint64 requestId, const QString& imageKey, const QString& message,
+                      bool notEncoded);
+
+private:
+    void schedule();
+    Q_INVOKABLE void drain();
+    void runEngine(const EngineChoice& choice);
+    void runEncode(const EncodeRequest& request, bool ahead);
+    void runDecode(const DecodeRequest& request);
+    void keepSession(const QString& key, std::shared_ptr<ImageSession> session);
+
+    EngineFactory m_factory;
+    std::unique_ptr<Segmenter> m_engine;
+    QHash<QString, std::shared_ptr<ImageSession>> m_sessions;
+    QStringList m_sessionOrder;  // least recently used first
+
+    std::mutex m_mutex;  // guards the mailbox below
+    std::optional<EngineChoice> m_pendingEngine;
+    std::optional<EncodeRequest> m_pendingEncode;
+    std::optional<DecodeRequest> m_pendingDecode;
+    std::optional<EncodeRequest> m_pendingPrefetch;
+    QString m_runningEncodeKey;  // the user encode in progress, if any
+    bool m_drainScheduled = false;
+
+    std::atomic<bool> m_cancelEncode{false};
+    std::atomic<bool> m_cancelPrefetch{false};
+    std::atomic<int> m_decodesRun{0};
+};
+
+}  // namespace samdesk

@@ -1,0 +1,59 @@
+// The prompts of the current mask, as the undo stack sees them: points, at most one box, the
+// low-res logits to feed back as SAM's mask input, and the object being refined (if any).
+// Coordinates: original image pixels (the canvas scene uses the same units).
+#pragma once
+
+#include <QPointF>
+#include <QRectF>
+#include <QVector>
+
+#include <memory>
+#include <optional>
+
+#include "core/engine/segmenter.h"
+
+namespace samdesk {
+
+struct PromptPointItem {
+    int id = 0;  // >= 1, unique within a document
+    QPointF position;
+    bool foreground = true;
+    bool operator==(const PromptPointItem&) const = default;
+};
+
+// The chosen candidate's low-res logits of an earlier prediction, and the engine that made them
+// (logits of another engine, or another checkpoint, must not be fed back).
+struct MaskHint {
+    std::shared_ptr<const LowResLogits> logits;
+    int engineGeneration = 0;
+    bool operator==(const MaskHint&) const = default;
+};
+
+struct PromptState {
+    static constexpr int kBoxId = 0;  // the box's prompt id (points have ids >= 1)
+
+    QVector<PromptPointItem> points;
+    std::optional<QRectF> box;
+    MaskHint hint;
+    int refiningObject = 0;  // the object whose mask Keep replaces; 0: Keep adds a new object
+
+    bool isEmpty() const { return points.isEmpty() && !box; }
+    bool operator==(const PromptState&) const = default;
+
+    // What the engine gets. SAM's guidance: several candidates for one ambiguous point, a single
+    // mask for several prompts or a box.
+    PromptSet toPromptSet(bool withHint) const {
+        PromptSet set;
+        for (const auto& p : points)
+            set.points.push_back({float(p.position.x()), float(p.position.y()), p.foreground});
+        if (box)
+            set.box = PromptBox{float(box->left()), float(box->top()), float(box->right()),
+                                float(box->bottom())};
+        set.multimask = points.size() == 1 && !box;
+        if (withHint && hint.logits)
+            set.maskInput = *hint.logits;
+        return set;
+    }
+};
+
+}  // namespace samdesk

@@ -1,0 +1,45 @@
+// The SAM engine: h2's Predictor behind the Segmenter interface. A session holds the image
+// embedding as plain floats, so several images can stay encoded (the current one, the next one
+// encoded ahead of time) while the predictor holds one at a time: switching sessions costs a
+// copy of the embedding, not an encoder run.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "core/engine/checkpointreport.h"
+#include "core/engine/segmenter.h"
+
+namespace samdesk {
+
+struct SamEngineOptions {
+    std::string device = "cpu";     // "cpu", "cuda", "cuda:N"
+    std::string dtype = "float32";  // "float32", "bfloat16", "float16"
+    int threads = 0;                // libtorch intra-op threads; 0 = leave as is
+};
+
+class SamEngine final : public Segmenter {
+public:
+    // Loads the checkpoint (any accepted format; the architecture comes from the weights).
+    // Errors are the loader's and the predictor's, naming the file, key or shape.
+    static Expected<std::unique_ptr<SamEngine>> load(const std::filesystem::path& checkpoint,
+                                                     const SamEngineOptions& options = {});
+    ~SamEngine() override;
+
+    std::string name() const override;               // "SAM vit_b"
+    std::string deviceDescription() const override;  // "cpu, float32"
+    bool acceptsMaskInput() const override { return true; }
+    Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
+                                                   const EncodeHooks& hooks) override;
+    Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) override;
+
+    // The checkpoint's description, with the device and load time filled in.
+    const CheckpointReport& report() const;
+
+private:
+    struct Impl;
+    explicit SamEngine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace samdesk

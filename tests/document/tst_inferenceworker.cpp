@@ -1,0 +1,197 @@
+// The inference thread: decode requests that arrive while the model is busy coalesce into one
+// decode of the newest prompts; Cancel stops an encode between blocks (and the document can
+// encode again); a failing engine load keeps the previous engine; encode progress is per block.
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "core/document/annotationdocument.h"
+#include "core/document/inferencethread.h"
+#include "gatedengine.h"
+#include "testimages.h"
+
+using namespace samdesk;
+using namespace samdesk::test;
+
+namespace {
+
+EngineFactory gatedFactory(Gates* gates) {
+    return [gates](const EngineChoice& choice) -> Expected<LoadedEngine> {
+        if (!choice.checkpoint.empty())
+            return Error::format(choice.checkpoint + ": not a checkpoint");
+        LoadedEngine e;
+        e.engine = std::make_unique<GatedEngine>(gates);
+        return e;
+    };
+}
+
+DecodeRequest pointRequest(quint64 id, const QString& key, float x) {
+    DecodeRequest r;
+    r.id = id;
+    r.imageKey = key;
+    r.prompts.points = {{x, 90.f, true}};
+    return r;
+}
+
+// Collects a worker's signals on the test's thread (queued connections), so that the test reads
+// them without racing the worker thread that emits them.
+struct WorkerLog : QObject {
+    QStringList ready, encoded, cancelled;
+    QList<QPoint> progress;  // (done, total)
+    QList<quint64> decoded, notEncoded;
+
+    explicit WorkerLog(InferenceWorker* w) {
+        connect(w, &InferenceWorker::engineReady, this,
+                [this](const EngineStatus& s) { ready.append(s.name); });
+        connect(w, &InferenceWorker::encoded, this,
+                [this](const QString& key, double, bool) { encoded.append(key); });
+        connect(w, &InferenceWorker::encodeProgress, this,
+                [this](const QString&, int done, int total) {
+                    progress.append({done, total});
+                });
+        connect(w, &InferenceWorker::encodeFailed, this,
+                [this](const QString& key, const QString&, bool wasCancelled) {
+                    if (wasCancelled)
+                        cancelled.append(key);
+                });
+        connect(w, &InferenceWorker::decoded, this,
+                [this](const DecodeResultPtr& r) { decoded.append(r->requestId); });
+        connect(w, &InferenceWorker::decodeFailed, this,
+                [this](quint64 id, const QString&, const QString&, bool missing) {
+                    if (missing)
+                        notEncoded.append(id);
+                });
+    }
+};
+
+}  // namespace
+
+class TestInferenceWorker : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void decodesCoalesce();
+    void cancelStopsEncode();
+    void documentCancelAndResume();
+    void badEngineKeepsPrevious();
+    void switchingImageCancelsItsEncode();
+};
+
+void TestInferenceWorker::decodesCoalesce() {
+    Gates gates;
+    gates.gateEncode = false;
+    InferenceThread thread(gatedFactory(&gates));
+    InferenceWorker* w = thread.worker();
+    WorkerLog log(w);
+    w->requestEngine({});
+    QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
+    w->requestEncode({QStringLiteral("img"), discImage(0), QString()});
+    QTRY_COMPARE_WITH_TIMEOUT(log.encoded.size(), 1, 10000);
+
+    // The first decode starts and blocks; four more requests arrive meanwhile.
+    w->requestDecode(pointRequest(1, QStringLiteral("img"), 60.f));
+    QTRY_COMPARE(gates.predictsStarted.load(), 1);
+    for (quint64 id = 2; id <= 5; ++id)
+        w->requestDecode(pointRequest(id, QStringLiteral("img"), 60.f + float(id)));
+    gates.predict.release(10);
+    QTRY_COMPARE(log.decoded.size(), 2);
+    QCOMPARE(log.decoded[0], quint64(1));
+    QCOMPARE(log.decoded[1], quint64(5));
+    QCOMPARE(w->decodesRun(), 2);
+    QCOMPARE(gates.predictsStarted.load(), 2);
+}
+
+void TestInferenceWorker::cancelStopsEncode() {
+    Gates gates;
+    InferenceThread thread(gatedFactory(&gates));
+    InferenceWorker* w = thread.worker();
+    WorkerLog log(w);
+    w->requestEngine({});
+    QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
+    w->requestEncode({QStringLiteral("img"), discImage(0), QString()});
+    gates.encodeBlock.release(2);
+    QTRY_COMPARE(log.progress.size(), 2);
+    QCOMPARE(log.progress[1], QPoint(2, Gates::kBlocks));
+    w->cancelEncode();
+    gates.encodeBlock.release(1);  // the encoder reaches its next block check
+    QTRY_COMPARE(log.cancelled.size(), 1);
+    QCOMPARE(log.cancelled[0], QStringLiteral("img"));
+    QCOMPARE(gates.blocksDone.load(), 2);
+    QCOMPARE(log.encoded.size(), 0);
+
+    // A decode for the cancelled image says it is not encoded.
+    w->requestDecode(pointRequest(1, QStringLiteral("img"), 60.f));
+    QTRY_COMPARE_WITH_TIMEOUT(log.notEncoded.size(), 1, 10000);
+    QCOMPARE(log.notEncoded[0], quint64(1));
+}
+
+void TestInferenceWorker::documentCancelAndResume() {
+    QTemporaryDir dir;
+    writeDiscImages(dir.path(), 2);
+    Gates gates;
+    AnnotationDocument doc(gatedFactory(&gates));
+    QSignalSpy progress(&doc, &AnnotationDocument::encodeProgress);
+    QVERIFY(doc.openFolder(dir.path()));
+    QCOMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Encoding);
+    gates.encodeBlock.release(3);
+    QTRY_VERIFY(!progress.isEmpty() && progress.last()[0].toInt() == 3);
+    QCOMPARE(progress.last()[1].toInt(), Gates::kBlocks);
+    doc.cancelEncode();
+    gates.encodeBlock.release(1);
+    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Cancelled);
+    QCOMPARE(gates.blocksDone.load(), 3);
+
+    // The window stays usable: a click is recorded at once and restarts the encode.
+    gates.gateEncode = false;
+    gates.gatePredict = false;
+    gates.encodeBlock.release(Gates::kBlocks);
+    doc.addPoint(discCentre(0), true);
+    QCOMPARE(doc.prompts().points.size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(doc.encodeState(), AnnotationDocument::EncodeState::Ready, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(doc.hasPrediction(), 20000);
+    QVERIFY(doc.currentMask().at(int(discCentre(0).x()), int(discCentre(0).y())));
+}
+
+void TestInferenceWorker::badEngineKeepsPrevious() {
+    QTemporaryDir dir;
+    writeDiscImages(dir.path(), 1);
+    Gates gates;
+    gates.gateEncode = false;
+    gates.gatePredict = false;
+    AnnotationDocument doc(gatedFactory(&gates));
+    QVERIFY(doc.openFolder(dir.path()));
+    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
+    QSignalSpy failed(&doc, &AnnotationDocument::engineFailed);
+    doc.loadCheckpoint(QStringLiteral("/nowhere/broken.pth"));
+    QVERIFY(doc.engineLoading());
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(failed[0][0].toString(), QStringLiteral("/nowhere/broken.pth"));
+    QVERIFY(failed[0][1].toString().contains(QStringLiteral("broken.pth")));
+    QVERIFY(!doc.engineLoading());
+    QCOMPARE(doc.engine().name, QStringLiteral("Gated GrabCut"));
+    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
+    doc.addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.hasPrediction());
+}
+
+void TestInferenceWorker::switchingImageCancelsItsEncode() {
+    QTemporaryDir dir;
+    writeDiscImages(dir.path(), 3);
+    Gates gates;
+    AnnotationDocument doc(gatedFactory(&gates));
+    QSignalSpy progress(&doc, &AnnotationDocument::encodeProgress);
+    QVERIFY(doc.openFolder(dir.path()));
+    gates.encodeBlock.release(1);
+    QTRY_VERIFY(gates.blocksDone.load() == 1);
+    // The user moves on twice while image 0 encodes: image 0's encode stops, image 1's never
+    // starts, image 2 is encoded.
+    QVERIFY(doc.next());
+    QVERIFY(doc.next());
+    QCOMPARE(doc.currentIndex(), 2);
+    gates.gateEncode = false;
+    gates.encodeBlock.release(100);
+    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
+    // One block of image 0, none of image 1, all of image 2 (the last: nothing to encode ahead).
+    QCOMPARE(gates.blocksDone.load(), 1 + Gates::kBlocks);
+}
+
+QTEST_GUILESS_MAIN(TestInferenceWorker)
+#include "tst_inferenceworker.moc"
