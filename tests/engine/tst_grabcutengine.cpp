@@ -85,20 +85,20 @@ void TestGrabCutEngine::initTestCase() {
 }
 
 void TestGrabCutEngine::segmentsTheObject_data() {
-    QTest::addColumn<Prompts>("prompts");
-    Prompts click;
+    QTest::addColumn<PromptSet>("prompts");
+    PromptSet click;
     click.points = {{90.5f, 120.5f, true}};
     QTest::newRow("one click") << click;
-    Prompts box;
-    box.box = BoxPrompt{40.f, 70.f, 140.f, 170.f};
+    PromptSet box;
+    box.box = PromptBox{40.f, 70.f, 140.f, 170.f};
     QTest::newRow("box") << box;
-    Prompts clickAndBackground;
+    PromptSet clickAndBackground;
     clickAndBackground.points = {{80.f, 110.f, true}, {20.f, 20.f, false}, {160.f, 120.f, false}};
     QTest::newRow("click and background points") << clickAndBackground;
 }
 
 void TestGrabCutEngine::segmentsTheObject() {
-    QFETCH(Prompts, prompts);
+    QFETCH(PromptSet, prompts);
     auto prediction = m_engine.predict(*m_session, prompts);
     QVERIFY2(prediction.ok(), prediction.ok() ? "" : prediction.error().message.c_str());
     QCOMPARE(int(prediction->candidates.size()), 1);
@@ -112,7 +112,7 @@ void TestGrabCutEngine::segmentsTheObject() {
 }
 
 void TestGrabCutEngine::keepsTheHoleOfARing() {
-    Prompts prompts;
+    PromptSet prompts;
     prompts.points = {{230.f, 80.f, true}};  // on the ring, above its hole
     auto prediction = m_engine.predict(*m_session, prompts);
     QVERIFY(prediction.ok());
@@ -124,7 +124,7 @@ void TestGrabCutEngine::keepsTheHoleOfARing() {
 }
 
 void TestGrabCutEngine::backgroundPointsAloneSelectNothing() {
-    Prompts prompts;
+    PromptSet prompts;
     prompts.points = {{20.f, 20.f, false}};
     auto prediction = m_engine.predict(*m_session, prompts);
     QVERIFY(prediction.ok());
@@ -132,7 +132,7 @@ void TestGrabCutEngine::backgroundPointsAloneSelectNothing() {
 }
 
 void TestGrabCutEngine::thresholdMovesTheBorder() {
-    Prompts prompts;
+    PromptSet prompts;
     prompts.points = {{90.5f, 120.5f, true}};
     auto prediction = m_engine.predict(*m_session, prompts);
     QVERIFY(prediction.ok());
@@ -154,7 +154,7 @@ void TestGrabCutEngine::cancelledEncode() {
 }
 
 void TestGrabCutEngine::rejectsEmptyPrompts() {
-    auto prediction = m_engine.predict(*m_session, Prompts{});
+    auto prediction = m_engine.predict(*m_session, PromptSet{});
     QVERIFY(!prediction.ok());
     QCOMPARE(prediction.error().kind, Error::Kind::InvalidInput);
 }

@@ -1,0 +1,221 @@
+// The SAM engine on the tiny fixture (made by the original implementation): the masks it returns
+// at threshold 0 are the reference's `logits > 0`, its scores the reference's IoU, the refinement
+// loop (a candidate's low-res logits fed back) reproduces the reference's refine case, sessions
+// switch without re-encoding, and a broken checkpoint fails with the loader's message.
+#include <QImage>
+#include <QtTest>
+
+#include <cmath>
+
+#include "core/checkpoint/safetensorsreader.h"
+#include "core/engine/samengine.h"
+
+using namespace samdesk;
+
+Q_DECLARE_METATYPE(samdesk::PromptSet)
+
+namespace {
+
+const QString kData = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
+
+RgbImage loadRgb(const QString& name) {
+    const QImage img = QImage(kData + name).convertToFormat(QImage::Format_RGB888);
+    RgbImage out{img.width(), img.height(), {}};
+    for (int y = 0; y < img.height(); ++y)
+        out.pixels.insert(out.pixels.end(), img.constScanLine(y),
+                          img.constScanLine(y) + std::size_t(img.width()) * 3);
+    return out;
+}
+
+const float* floats(const StateDict& dict, const std::string& name) {
+    const TensorRecord* t = dict.find(name);
+    return t ? reinterpret_cast<const float*>(t->data) : nullptr;
+}
+
+// Pixels where the candidate disagrees with `expected > 0`, ignoring those whose reference logit
+// is within `eps` of 0 (float differences between BLAS builds).
+int maskMismatches(const LogitMap& got, const float* expected, float eps = 1e-3f) {
+    int bad = 0;
+    for (int y = 0; y < got.height(); ++y)
+        for (int x = 0; x < got.width(); ++x) {
+            const float e = expected[std::size_t(y) * got.width() + x];
+            if (std::abs(e) > eps && got.inside(x, y, 0.f) != (e > 0.f))
+                ++bad;
+        }
+    return bad;
+}
+
+}  // namespace
+
+class TestSamEngine : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void nameAndReport();
+    void matchesReference_data();
+    void matchesReference();
+    void refinementLoop();
+    void sessionsSwitch();
+    void brokenCheckpoints_data();
+    void brokenCheckpoints();
+
+private:
+    std::unique_ptr<SamEngine> m_engine;
+    std::shared_ptr<ImageSession> m_a, m_b;
+    StateDict m_expected;
+};
+
+void TestSamEngine::initTestCase() {
+    auto engine = SamEngine::load((kData + "checkpoint.pth").toStdString());
+    QVERIFY2(engine.ok(), engine.ok() ? "" : engine.error().message.c_str());
+    m_engine = std::move(engine.value());
+    int calls = 0, total = 0;
+    EncodeHooks hooks;
+    hooks.progress = [&](int done, int t) {
+        ++calls;
+        total = t;
+        QCOMPARE(done, calls);
+    };
+    auto a = m_engine->encode(loadRgb("image_a.png"), hooks);
+    QVERIFY(a.ok());
+    QCOMPARE(total, 4);  // one report per encoder block (depth 4)
+    QCOMPARE(calls, 4);
+    m_a = a.value();
+    auto b = m_engine->encode(loadRgb("image_b.png"), {});
+    QVERIFY(b.ok());
+    m_b = b.value();
+    auto expected = readSafetensors((kData + "expected.safetensors").toStdString());
+    QVERIFY(expected.ok());
+    m_expected = std::move(expected.value());
+}
+
+void TestSamEngine::nameAndReport() {
+    QCOMPARE(QString::fromStdString(m_engine->name()), QStringLiteral("SAM custom"));
+    QCOMPARE(QString::fromStdString(m_engine->deviceDescription()), QStringLiteral("cpu, float32"));
+    QVERIFY(m_engine->acceptsMaskInput());
+    const CheckpointReport& r = m_engine->report();
+    QCOMPARE(QString::fromStdString(r.device), QStringLiteral("cpu"));
+    QVERIFY(r.loadMs >= r.readMs);
+    QVERIFY(r.readMs > 0);
+    QCOMPARE(r.keys.size(), r.tensorCount);
+}
+
+void TestSamEngine::matchesReference_data() {
+    QTest::addColumn<QString>("image");
+    QTest::addColumn<QString>("caseName");
+    QTest::addColumn<PromptSet>("prompts");
+    PromptSet one;
+    one.points = {{128.f, 96.f, true}};
+    one.multimask = true;
+    QTest::newRow("a/one_fg_point") << "a"
+                                    << "one_fg_point" << one;
+    PromptSet fgbg;
+    fgbg.points = {{76.8f, 76.8f, true}, {179.2f, 115.2f, true}, {51.2f, 153.6f, false}};
+    fgbg.multimask = false;
+    QTest::newRow("a/fg_bg_points") << "a"
+                                    << "fg_bg_points" << fgbg;
+    PromptSet box;
+    box.box = PromptBox{51.2f, 48.f, 192.f, 153.6f};
+    box.multimask = false;
+    QTest::newRow("a/box") << "a"
+                           << "box" << box;
+    PromptSet boxb;
+    boxb.box = PromptBox{21.8f, 40.75f, 81.75f, 130.4f};
+    boxb.multimask = false;
+    QTest::newRow("b/box") << "b"
+                           << "box" << boxb;
+    PromptSet oneb;
+    oneb.points = {{54.5f, 81.5f, true}};
+    QTest::newRow("b/one_fg_point") << "b"
+                                    << "one_fg_point" << oneb;
+}
+
+void TestSamEngine::matchesReference() {
+    QFETCH(QString, image);
+    QFETCH(QString, caseName);
+    QFETCH(PromptSet, prompts);
+    const std::string key = "image_" + image.toStdString() + "/" + caseName.toStdString();
+    auto result = m_engine->predict(image == "a" ? *m_a : *m_b, prompts);
+    QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.c_str());
+    const TensorRecord* iou = m_expected.find(key + "/iou");
+    QVERIFY(iou);
+    QCOMPARE(result->candidates.size(), std::size_t(iou->shape[0]));
+    const float* expIou = floats(m_expected, key + "/iou");
+    const float* expLogits = floats(m_expected, key + "/masks_logits");
+    const TensorRecord* logits = m_expected.find(key + "/masks_logits");
+    const int h = int(logits->shape[1]), w = int(logits->shape[2]);
+    int best = 0;
+    for (std::size_t i = 0; i < result->candidates.size(); ++i) {
+        const MaskCandidate& c = result->candidates[i];
+        QVERIFY(std::abs(c.score - expIou[i]) < 1e-4f);
+        if (expIou[i] > expIou[best])
+            best = int(i);
+        QCOMPARE(c.logits.width(), w);
+        QCOMPARE(c.logits.height(), h);
+        QCOMPARE(c.lowRes.width, 64);
+        QCOMPARE(c.lowRes.values.size(), std::size_t(64 * 64));
+        QCOMPARE(maskMismatches(c.logits, expLogits + std::size_t(w) * h * i), 0);
+    }
+    QCOMPARE(result->best, best);
+}
+
+void TestSamEngine::refinementLoop() {
+    PromptSet first;
+    first.box = PromptBox{25.6f, 19.2f, 153.6f, 134.4f};
+    first.points = {{102.4f, 76.8f, false}};
+    first.multimask = true;
+    auto r1 = m_engine->predict(*m_a, first);
+    QVERIFY(r1.ok());
+    const LowResLogits& fed = r1->candidates[std::size_t(r1->best)].lowRes;
+    const float* expInput = floats(m_expected, "image_a/mask_hint_refine/mask_input");
+    for (std::size_t i = 0; i < fed.values.size(); ++i)
+        QVERIFY(std::abs(fed.values[i] - expInput[i]) < 1e-3f);
+
+    PromptSet refine;
+    refine.points = {{128.f, 96.f, true}, {166.4f, 57.6f, false}};
+    refine.maskInput = fed;
+    refine.multimask = false;
+    auto r2 = m_engine->predict(*m_a, refine);
+    QVERIFY(r2.ok());
+    QCOMPARE(r2->candidates.size(), std::size_t(1));
+    QVERIFY(std::abs(r2->candidates[0].score -
+                     *floats(m_expected, "image_a/mask_hint_refine/iou")) < 1e-4f);
+    QCOMPARE(maskMismatches(r2->candidates[0].logits,
+                            floats(m_expected, "image_a/mask_hint_refine/masks_logits")),
+             0);
+}
+
+void TestSamEngine::sessionsSwitch() {
+    PromptSet one;
+    one.points = {{54.5f, 81.5f, true}};  // inside both images
+    auto a1 = m_engine->predict(*m_a, one);
+    auto b1 = m_engine->predict(*m_b, one);
+    auto a2 = m_engine->predict(*m_a, one);
+    QVERIFY(a1.ok() && b1.ok() && a2.ok());
+    // b is the reference's case image_b/one_fg_point: its embedding was set back correctly.
+    QVERIFY(std::abs(b1->candidates[0].score - floats(m_expected, "image_b/one_fg_point/iou")[0]) <
+            1e-4f);
+    QCOMPARE(a1->candidates[0].score, a2->candidates[0].score);
+    QVERIFY(a1->candidates[0].logits.steps() == a2->candidates[0].logits.steps());
+    QCOMPARE(b1->candidates[0].logits.width(), 109);
+    QVERIFY(a1->candidates[0].score != b1->candidates[0].score);
+}
+
+void TestSamEngine::brokenCheckpoints_data() {
+    QTest::addColumn<QString>("file");
+    QTest::newRow("missing key") << "broken_missing_key.pth";
+    QTest::newRow("bad shape") << "broken_bad_shape.pth";
+    QTest::newRow("truncated") << "broken_truncated.pth";
+    QTest::newRow("absent") << "no_such_file.pth";
+}
+
+void TestSamEngine::brokenCheckpoints() {
+    QFETCH(QString, file);
+    auto engine = SamEngine::load((kData + file).toStdString());
+    QVERIFY(!engine.ok());
+    QVERIFY2(QString::fromStdString(engine.error().message).contains(file),
+             engine.error().message.c_str());
+}
+
+QTEST_GUILESS_MAIN(TestSamEngine)
+#include "tst_samengine.moc"
