@@ -232,7 +232,7 @@ const ZipEntry* ZipArchive::find(const std::string& name) const {
     return it == m_index.end() ? nullptr : &m_entries[it->second];
 }
 
-std::uint32_t ZipArchive::crc32(std::span<const std::uint8_t> bytes) {
+std::uint32_t ZipArchive::crc32(std::span<const std::uint8_t> bytes, std::uint32_t previous) {
     static const auto table = [] {
         std::array<std::uint32_t, 256> t{};
         for (std::uint32_t i = 0; i < 256; ++i) {
@@ -243,7 +243,7 @@ std::uint32_t ZipArchive::crc32(std::span<const std::uint8_t> bytes) {
         }
         return t;
     }();
-    std::uint32_t c = 0xffffffffu;
+    std::uint32_t c = previous ^ 0xffffffffu;
     for (const auto b : bytes)
         c = table[(c ^ b) & 0xff] ^ (c >> 8);
     return c ^ 0xffffffffu;

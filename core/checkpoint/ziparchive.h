@@ -34,8 +34,8 @@ public:
         return m_bytes.subspan(entry.dataOffset, entry.size);
     }
 
-    // CRC-32 (the ZIP polynomial) of `bytes`.
-    static std::uint32_t crc32(std::span<const std::uint8_t> bytes);
+    // CRC-32 (the ZIP polynomial) of `bytes`; pass the CRC of the preceding bytes to continue.
+    static std::uint32_t crc32(std::span<const std::uint8_t> bytes, std::uint32_t previous = 0);
 
 private:
     std::span<const std::uint8_t> m_bytes;

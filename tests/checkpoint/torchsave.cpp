@@ -103,6 +103,26 @@ bool writeItemData(Sink& sink, const ZipItem& item) {
     return true;
 }
 
+// Holes keep CRC 0 (computing it would cost the time sparse files save); generated data gets
+// its real CRC by running the generator once more.
+std::uint32_t itemCrc(const ZipItem& item) {
+    if (item.size == 0)
+        return ZipArchive::crc32(
+            {reinterpret_cast<const std::uint8_t*>(item.data.data()), item.data.size()});
+    if (item.randomSeed == 0)
+        return 0;
+    FloatGenerator gen(item.randomSeed);
+    std::vector<char> chunk(1 << 20);
+    std::uint32_t crc = 0;
+    for (std::uint64_t left = item.size; left > 0;) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size()));
+        gen.fill(chunk.data(), n);
+        crc = ZipArchive::crc32({reinterpret_cast<const std::uint8_t*>(chunk.data()), n}, crc);
+        left -= n;
+    }
+    return crc;
+}
+
 bool writeZipTo(Sink& sink, const std::vector<ZipItem>& items, const ZipOptions& options) {
     struct Written {
         std::uint64_t offset, size;
@@ -112,10 +132,7 @@ bool writeZipTo(Sink& sink, const std::vector<ZipItem>& items, const ZipOptions&
     const std::uint32_t max32 = 0xffffffff;
     for (const auto& item : items) {
         const std::uint64_t size = item.size ? item.size : item.data.size();
-        const std::uint32_t crc =
-            item.size ? 0
-                      : ZipArchive::crc32({reinterpret_cast<const std::uint8_t*>(item.data.data()),
-                                           item.data.size()});
+        const std::uint32_t crc = itemCrc(item);
         const bool big = options.zip64 || size >= max32;
         std::string h;
         putLe(h, 0x04034b50, 4);

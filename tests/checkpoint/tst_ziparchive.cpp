@@ -138,6 +138,8 @@ void TestZipArchive::damaged() {
 void TestZipArchive::crc() {
     QCOMPARE(ZipArchive::crc32(asBytes("123456789")), std::uint32_t(0xcbf43926));
     QCOMPARE(ZipArchive::crc32(asBytes("")), std::uint32_t(0));
+    QCOMPARE(ZipArchive::crc32(asBytes("6789"), ZipArchive::crc32(asBytes("12345"))),
+             std::uint32_t(0xcbf43926));
 }
 
 QTEST_GUILESS_MAIN(TestZipArchive)
