@@ -7,7 +7,7 @@
 //   image_encoder.blocks.4.attn.rel_pos_h ->
 //   image_encoder.stages.1.windowed_blocks.1.attention.rel_pos_rows
 // LayerNorm2d weights (C) become (1, C, 1, 1) and no_mask_embed (1, P) becomes (1, P, 1, 1), so
-// inference broadcasts them without reshaping. docs/checkpoint-names.md lists every rule.
+// inference broadcasts them without reshaping. docs/checkpoints.md lists every rule.
 #pragma once
 
 #include <string>
