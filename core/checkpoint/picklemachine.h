@@ -18,7 +18,7 @@
 namespace samdesk {
 
 struct PickleLimits {
-    std::size_t maxValues = 1u << 20;          // values created (a vit_h state dict needs ~10k)
+    std::size_t maxValues = 1u << 20;          // values created (a vit_h state dict: ~12k)
     std::size_t maxStack = 1u << 20;           // stack depth
     std::size_t maxMarks = 1024;               // open MARKs (nesting of tuples/lists/dicts)
     std::size_t maxMemo = 1u << 20;            // memo index

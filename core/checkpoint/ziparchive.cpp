@@ -24,6 +24,9 @@ constexpr std::size_t kLocator64Size = 20;
 constexpr std::size_t kEnd64Size = 56;
 constexpr std::size_t kCentralSize = 46;
 constexpr std::size_t kLocalSize = 30;
+// A checkpoint has one entry per storage (a few thousand at most); the bound keeps the memory a
+// hostile directory of tiny entries can claim small.
+constexpr std::uint64_t kMaxEntries = 1u << 20;
 
 struct Directory {
     std::uint64_t entries = 0;
@@ -89,6 +92,9 @@ Expected<Directory> Parser::findDirectory() const {
         return bad("the central directory (" + std::to_string(dir.size) + " bytes at offset " +
                    std::to_string(dir.offset) + ") lies outside the " + std::to_string(m_size) +
                    "-byte file");
+    if (dir.entries > kMaxEntries)
+        return bad("the archive claims " + std::to_string(dir.entries) +
+                   " entries; more than a checkpoint ever has");
     if (dir.entries > dir.size / kCentralSize)
         return bad("the archive claims " + std::to_string(dir.entries) + " entries but its " +
                    std::to_string(dir.size) + "-byte directory cannot hold them");
