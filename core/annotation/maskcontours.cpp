@@ -89,21 +89,31 @@ void simplifyChain(const std::vector<Vertex>& ring, std::size_t first, std::size
     }
 }
 
-bool onBorder(const Vertex& v, int w, int h) {
-    return v.x == 0 || v.y == 0 || v.x == w || v.y == h;
+// Where a crop of the mask lies in the image: its offset, and the image's size.
+struct Frame {
+    int ox = 0;
+    int oy = 0;
+    int width = 0;
+    int height = 0;
+};
+
+bool onBorder(const Vertex& v, const Frame& f) {
+    const int x = v.x + f.ox, y = v.y + f.oy;
+    return x == 0 || y == 0 || x == f.width || y == f.height;
 }
 
 // Simplifies a closed ring. Vertices on the image border are anchors that always stay (so the
 // ring stays exact along the border); without any, the first vertex and the one farthest from
 // it are.
-std::vector<Vertex> simplifyRing(const std::vector<Vertex>& ring, double tolerance, int w, int h) {
+std::vector<Vertex> simplifyRing(const std::vector<Vertex>& ring, double tolerance,
+                                 const Frame& frame) {
     const std::size_t n = ring.size();
     if (tolerance <= 0.0 || n <= 4)
         return ring;
     std::vector<char> keep(n, 0);
     std::vector<std::size_t> anchors;
     for (std::size_t i = 0; i < n; ++i)
-        if (onBorder(ring[i], w, h))
+        if (onBorder(ring[i], frame))
             anchors.push_back(i);
     if (anchors.empty()) {
         std::size_t far = 0;
@@ -131,29 +141,41 @@ std::vector<Vertex> simplifyRing(const std::vector<Vertex>& ring, double toleran
     return out;
 }
 
-Polygon toPolygon(const std::vector<Vertex>& ring) {
+Polygon toPolygon(const std::vector<Vertex>& ring, int dx = 0, int dy = 0) {
     Polygon p;
     p.reserve(ring.size());
     for (const auto& v : ring)
-        p.push_back({static_cast<double>(v.x), static_cast<double>(v.y)});
+        p.push_back({static_cast<double>(v.x + dx), static_cast<double>(v.y + dy)});
     return p;
+}
+
+// The polygons of `rings` (crop coordinates) in image coordinates.
+std::vector<Polygon> placed(const std::vector<std::vector<Vertex>>& rings, const Frame& f) {
+    std::vector<Polygon> out;
+    for (const auto& r : rings)
+        out.push_back(toPolygon(r, f.ox, f.oy));
+    return out;
 }
 
 }  // namespace
 
 std::vector<Polygon> maskToPolygons(const BinaryMask& mask, const PolygonOptions& options) {
-    std::vector<Polygon> result;
-    if (mask.isEmpty())
-        return result;
-    const int w = mask.width();
-    const int h = mask.height();
-    // findContours wants a writable 8-bit image (OpenCV >= 3.2 no longer modifies it, but keeps
-    // the signature); a copy keeps the mask const.
-    cv::Mat image(h, w, CV_8UC1);
-    std::copy(mask.bytes().begin(), mask.bytes().end(), image.data);
+    const PixelRect box = mask.boundingBox();
+    if (box.isEmpty())
+        return {};
+    // Everything below works on the bounding box alone: objects are usually small against the
+    // image, and the IoU checks rasterise at the crop's size.
+    const Frame frame{box.x, box.y, mask.width(), mask.height()};
+    const int w = box.width;
+    const int h = box.height;
+    BinaryMask crop(w, h);
+    for (int y = 0; y < h; ++y)
+        std::copy_n(mask.data() + static_cast<std::size_t>(box.y + y) * mask.width() + box.x, w,
+                    crop.data() + static_cast<std::size_t>(y) * w);
+    cv::Mat image(h, w, CV_8UC1, crop.data());
     std::vector<std::vector<cv::Point>> contours;
     std::vector<cv::Vec4i> hierarchy;
-    cv::findContours(image, contours, hierarchy, cv::RETR_CCOMP, cv::CHAIN_APPROX_NONE);
+    cv::findContours(image.clone(), contours, hierarchy, cv::RETR_CCOMP, cv::CHAIN_APPROX_NONE);
 
     // Outer contours are the top level of the two-level hierarchy (parent -1); the others are
     // holes. Each part's first pixel in row-major order lies on its outer contour.
@@ -172,27 +194,27 @@ std::vector<Polygon> maskToPolygons(const BinaryMask& mask, const PolygonOptions
 
     std::vector<std::vector<Vertex>> exact;
     for (const auto& s : starts)
-        exact.push_back(traceOutline(mask, s.x, s.y));
-
-    std::vector<Polygon> exactPolygons;
-    for (const auto& ring : exact)
-        exactPolygons.push_back(toPolygon(ring));
+        exact.push_back(traceOutline(crop, s.x, s.y));
     if (options.tolerance <= 0.0)
-        return exactPolygons;
+        return placed(exact, frame);
 
-    const BinaryMask filled = rasterizePolygons(exactPolygons, w, h);
+    std::vector<Polygon> exactLocal;
+    for (const auto& ring : exact)
+        exactLocal.push_back(toPolygon(ring));
+    const BinaryMask filled = rasterizePolygons(exactLocal, w, h);
     for (double tol = options.tolerance; tol >= 0.125; tol /= 2.0) {
-        std::vector<Polygon> simplified;
+        std::vector<std::vector<Vertex>> simplified;
+        std::vector<Polygon> local;
         bool degenerate = false;
         for (const auto& ring : exact) {
-            auto s = simplifyRing(ring, tol, w, h);
-            degenerate = degenerate || s.size() < 3 || polygonArea(toPolygon(s)) <= 0.0;
-            simplified.push_back(toPolygon(s));
+            simplified.push_back(simplifyRing(ring, tol, frame));
+            local.push_back(toPolygon(simplified.back()));
+            degenerate = degenerate || local.back().size() < 3 || polygonArea(local.back()) <= 0.0;
         }
-        if (!degenerate && maskIoU(rasterizePolygons(simplified, w, h), filled) >= options.minIoU)
-            return simplified;
+        if (!degenerate && maskIoU(rasterizePolygons(local, w, h), filled) >= options.minIoU)
+            return placed(simplified, frame);
     }
-    return exactPolygons;
+    return placed(exact, frame);
 }
 
 }  // namespace samdesk

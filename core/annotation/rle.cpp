@@ -1,7 +1,47 @@
 // COCO RLE: column-major runs and the compact counts string.
 #include "core/annotation/rle.h"
 
+#include <algorithm>
+
 namespace samdesk {
+
+namespace {
+
+// Appends runs, merging neighbours of the same value; the first run counts zeros.
+class RunWriter {
+public:
+    explicit RunWriter(std::vector<std::uint32_t>& counts) : m_counts(counts) {}
+    void add(std::uint8_t value, std::uint64_t length) {
+        if (length == 0)
+            return;
+        if (value != m_value) {
+            m_counts.push_back(static_cast<std::uint32_t>(m_run));
+            m_value = value;
+            m_run = 0;
+        }
+        m_run += length;
+    }
+    void finish() { m_counts.push_back(static_cast<std::uint32_t>(m_run)); }
+
+private:
+    std::vector<std::uint32_t>& m_counts;
+    std::uint8_t m_value = 0;
+    std::uint64_t m_run = 0;
+};
+
+// Copies the rectangle of the row-major `src` (stride `w`) into column-major `dst`, in tiles so
+// that both sides stay in cache.
+void toColumnMajor(const std::uint8_t* src, int w, const PixelRect& r, std::uint8_t* dst) {
+    constexpr int kTile = 64;
+    for (int ty = 0; ty < r.height; ty += kTile)
+        for (int tx = 0; tx < r.width; tx += kTile)
+            for (int x = tx; x < std::min(tx + kTile, r.width); ++x)
+                for (int y = ty; y < std::min(ty + kTile, r.height); ++y)
+                    dst[static_cast<std::size_t>(x) * r.height + y] =
+                        src[static_cast<std::size_t>(r.y + y) * w + r.x + x];
+}
+
+}  // namespace
 
 Rle encodeRle(const BinaryMask& mask) {
     Rle rle{mask.height(), mask.width(), {}};
@@ -9,21 +49,33 @@ Rle encodeRle(const BinaryMask& mask) {
     const int h = mask.height();
     if (w == 0 || h == 0)
         return rle;
-    const std::uint8_t* px = mask.data();
-    std::uint8_t current = 0;  // COCO's runs always start with zeros
-    std::uint32_t run = 0;
-    for (int x = 0; x < w; ++x) {
-        for (int y = 0; y < h; ++y) {
-            const std::uint8_t v = px[static_cast<std::size_t>(y) * w + x];
-            if (v != current) {
-                rle.counts.push_back(run);
-                run = 0;
-                current = v;
-            }
-            ++run;
-        }
+    // Only the bounding box holds ones: outside it the runs are counted, not scanned.
+    const PixelRect box = mask.boundingBox();
+    RunWriter runs(rle.counts);
+    if (box.isEmpty()) {
+        runs.add(0, static_cast<std::uint64_t>(w) * h);
+        runs.finish();
+        return rle;
     }
-    rle.counts.push_back(run);
+    std::vector<std::uint8_t> columns(static_cast<std::size_t>(box.width) * box.height);
+    toColumnMajor(mask.data(), w, box, columns.data());
+    runs.add(0, static_cast<std::uint64_t>(box.x) * h);
+    for (int x = 0; x < box.width; ++x) {
+        runs.add(0, static_cast<std::uint64_t>(box.y));
+        const std::uint8_t* col = columns.data() + static_cast<std::size_t>(x) * box.height;
+        int y = 0;
+        while (y < box.height) {
+            const std::uint8_t v = col[y];
+            int end = y + 1;
+            while (end < box.height && col[end] == v)
+                ++end;
+            runs.add(v, static_cast<std::uint64_t>(end - y));
+            y = end;
+        }
+        runs.add(0, static_cast<std::uint64_t>(h - box.y - box.height));
+    }
+    runs.add(0, static_cast<std::uint64_t>(w - box.x - box.width) * h);
+    runs.finish();
     return rle;
 }
 
@@ -40,21 +92,27 @@ Expected<BinaryMask> decodeRle(const Rle& rle) {
                               " pixels, but size [" + std::to_string(rle.height) + ", " +
                               std::to_string(rle.width) + "] has " + std::to_string(total));
     BinaryMask mask(rle.width, rle.height);
+    const std::size_t w = static_cast<std::size_t>(rle.width);
+    const std::uint64_t h = static_cast<std::uint64_t>(rle.height);
     std::uint8_t* px = mask.data();
-    const int h = rle.height;
-    const int w = rle.width;
     std::uint64_t pos = 0;  // column-major position
-    std::uint8_t value = 0;
-    for (auto c : rle.counts) {
-        if (value) {
-            for (std::uint64_t i = pos; i < pos + c; ++i) {
-                const auto x = static_cast<std::size_t>(i / h);
-                const auto y = static_cast<std::size_t>(i % h);
-                px[y * w + x] = 1;
+    for (std::size_t i = 0; i < rle.counts.size(); ++i) {
+        std::uint64_t left = rle.counts[i];
+        if (i % 2 == 1 && left > 0) {
+            // One division per run; then whole column segments, written in place.
+            std::size_t x = static_cast<std::size_t>(pos / h);
+            std::uint64_t y = pos % h;
+            while (left > 0) {
+                const std::uint64_t n = std::min(left, h - y);
+                std::uint8_t* p = px + static_cast<std::size_t>(y) * w + x;
+                for (std::uint64_t k = 0; k < n; ++k, p += w)
+                    *p = 1;
+                left -= n;
+                y = 0;
+                ++x;
             }
         }
-        pos += c;
-        value ^= 1;
+        pos += rle.counts[i];
     }
     return mask;
 }
