@@ -14,6 +14,8 @@ int runInspect(const Argv& args);
 int runConvert(const Argv& args);
 int runExport(const Argv& args);
 int runImport(const Argv& args);
+int runSegment(const Argv& args);
+int runSynth(const Argv& args);
 
 struct Command {
     const char* name;

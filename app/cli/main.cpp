@@ -15,6 +15,8 @@ const std::vector<Command>& commands() {
         {"convert", "rewrite a checkpoint as safetensors (faster to load)", runConvert},
         {"export", "export annotations as PNG masks, COCO, YOLO-seg or LabelMe", runExport},
         {"import", "import a COCO or LabelMe dataset into a folder's annotations", runImport},
+        {"segment", "segment an image with prompts from a JSON file (SAM)", runSegment},
+        {"synth", "write a checkpoint of RANDOM weights in a real SAM layout", runSynth},
     };
     return all;
 }

@@ -8,8 +8,9 @@
 namespace samdesk {
 
 namespace {
-// Upper bound for one chunk of attention weights.
-constexpr std::int64_t kAttentionChunkBytes = std::int64_t(256) << 20;
+// Upper bound for one chunk of attention weights: under glibc's largest mmap threshold
+// (32 MB), so freed chunks are reused rather than returned to the kernel.
+constexpr std::int64_t kAttentionChunkBytes = std::int64_t(16) << 20;
 }  // namespace
 
 torch::Tensor relativePositions(const torch::Tensor& table, std::int64_t size) {
@@ -55,23 +56,40 @@ torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) {
     const auto rh = relativePositions(m_relPosRows, H);  // (H, H, hd)
     const auto rw = relativePositions(m_relPosCols, W);  // (W, W, hd)
 
-    // Global attention over 64 x 64 tokens holds a (heads, 4096, 4096) matrix (800 MB for vit_b):
-    // compute it for a few heads at a time. Each head is independent, so the numbers are the same.
+    // The attention weights of a global block are (heads, 4096, 4096): 800 MB for vit_b. They
+    // are computed in chunks of a few heads and grid rows, which gives the same numbers (softmax
+    // is per query row; every head is independent), in two buffers reused by every chunk: fresh
+    // pages for each chunk cost more than the arithmetic where page faults are slow.
     const std::int64_t batch = B * m_heads, n = H * W;
-    const std::int64_t perItem = n * n * static_cast<std::int64_t>(x.element_size());
-    const std::int64_t chunk = std::max<std::int64_t>(1, kAttentionChunkBytes / perItem);
-    auto merged = torch::empty({batch, n, hd}, q.options());
-    for (std::int64_t start = 0; start < batch; start += chunk) {
-        const auto end = std::min(batch, start + chunk);
-        const auto qc = q.slice(0, start, end), kc = k.slice(0, start, end);
-        const auto rq = qc.reshape({end - start, H, W, hd});
-        const auto relH = torch::einsum("bhwc,hkc->bhwk", {rq, rh});  // (b, H, W, H)
-        const auto relW = torch::einsum("bhwc,wkc->bhwk", {rq, rw});  // (b, H, W, W)
-        auto attn = torch::matmul(qc * scale, kc.transpose(-2, -1));
-        attn = (attn.view({end - start, H, W, H, W}) + relH.unsqueeze(4) + relW.unsqueeze(3))
-                   .view({end - start, n, n})
-                   .softmax(-1);
-        merged.slice(0, start, end).copy_(torch::matmul(attn, v.slice(0, start, end)));
+    const std::int64_t rowBytes = W * n * static_cast<std::int64_t>(x.element_size());
+    const std::int64_t rowsPerChunk =
+        std::clamp<std::int64_t>(kAttentionChunkBytes / rowBytes, 1, H);
+    const std::int64_t itemsPerChunk =
+        rowsPerChunk < H ? 1 : std::max<std::int64_t>(1, kAttentionChunkBytes / (rowBytes * H));
+    const auto kT = k.transpose(-2, -1).contiguous();  // bmm is slow on a transposed operand
+    const auto grid = q.view({batch, H, W, hd});
+    auto merged = torch::empty({batch, H, W, hd}, q.options());
+    const auto scores = torch::empty({itemsPerChunk * rowsPerChunk * W * n}, q.options());
+    const auto probabilities = torch::empty_like(scores);
+    for (std::int64_t b0 = 0; b0 < batch; b0 += itemsPerChunk) {
+        const auto b1 = std::min(batch, b0 + itemsPerChunk);
+        const auto items = b1 - b0;
+        for (std::int64_t y0 = 0; y0 < H; y0 += rowsPerChunk) {
+            const auto y1 = std::min(H, y0 + rowsPerChunk);
+            const auto rows = y1 - y0;
+            const auto rq = grid.slice(0, b0, b1).slice(1, y0, y1);  // (b, rows, W, hd)
+            const auto relH = torch::einsum("bhwc,hkc->bhwk", {rq, rh.slice(0, y0, y1)});
+            const auto relW = torch::einsum("bhwc,wkc->bhwk", {rq, rw});
+            const std::int64_t size = items * rows * W * n;
+            auto attn = scores.narrow(0, 0, size).view({items, rows * W, n});
+            at::bmm_out(attn, rq.reshape({items, rows * W, hd}) * scale, kT.slice(0, b0, b1));
+            attn.view({items, rows, W, H, W}).add_(relH.unsqueeze(4)).add_(relW.unsqueeze(3));
+            auto probs = probabilities.narrow(0, 0, size).view({items, rows * W, n});
+            at::_softmax_out(probs, attn, -1, false);
+            // Either one item or whole items: the destination rows are contiguous.
+            auto dst = merged.slice(0, b0, b1).slice(1, y0, y1).view({items, rows * W, hd});
+            at::bmm_out(dst, probs, v.slice(0, b0, b1));
+        }
     }
     const auto out =
         merged.view({B, m_heads, H, W, hd}).permute({0, 2, 3, 1, 4}).reshape({B, H, W, C});
