@@ -1,10 +1,13 @@
-// samdesk: the GUI. Parses the command line and opens the main window.
+// samdesk: the GUI. Parses the command line, opens the main window with what it names (or the
+// bundled sample image), and loads the checkpoint it names (or the one used last time).
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 
 #include <cstdio>
 #include <cstring>
 
+#include "ui/demoscript.h"
 #include "ui/mainwindow.h"
 
 int main(int argc, char** argv) {
@@ -32,14 +35,34 @@ int main(int argc, char** argv) {
     const QCommandLineOption folder(QStringLiteral("folder"),
                                     QStringLiteral("Folder of images to annotate"),
                                     QStringLiteral("dir"));
-    parser.addOptions({checkpoint, image, folder});
+    const QCommandLineOption grabCut(QStringLiteral("grabcut"),
+                                     QStringLiteral("Start with GrabCut, not the last checkpoint"));
+    const QCommandLineOption script(
+        QStringLiteral("script"),
+        QStringLiteral("Steps to run once the image is encoded, separated by ';': "
+                       "click X,Y | bgclick X,Y | box X0,Y0,X1,Y1 | keep | label NAME | "
+                       "candidate N | next | info | shot FILE | latency N | quit"),
+        QStringLiteral("steps"));
+    parser.addOptions({checkpoint, image, folder, grabCut, script});
     parser.process(app);
 
     samdesk::MainWindow window;
-    const QString imagePath =
-        parser.isSet(image) ? parser.value(image) : samdesk::MainWindow::sampleImagePath();
-    if (!window.openImage(imagePath))
+    window.restoreSettings(!parser.isSet(checkpoint) && !parser.isSet(grabCut));
+    if (parser.isSet(checkpoint))
+        window.loadCheckpoint(parser.value(checkpoint));
+    bool opened = false;
+    if (parser.isSet(folder))
+        opened = window.openFolder(parser.value(folder));
+    else if (parser.isSet(image))
+        opened = window.openImage(parser.value(image));
+    if (!opened)
         window.openImage(samdesk::MainWindow::sampleImagePath());
     window.show();
+    if (parser.isSet(script)) {
+        auto* runner = new samdesk::DemoScript(&window, parser.value(script), &window);
+        QObject::connect(runner, &samdesk::DemoScript::finished, &app,
+                         [](int code) { QApplication::exit(code); });
+        runner->start();
+    }
     return app.exec();
 }

@@ -1,73 +1,303 @@
-// Main window (skeleton: image view, File and Help menus).
+// MainWindow, part 1: layout, status bar, opening files and checkpoints. The actions, menus and
+// toolbar are in mainwindow_actions.cpp.
 #include "ui/mainwindow.h"
 
-#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGraphicsPixmapItem>
-#include <QGraphicsScene>
-#include <QGraphicsView>
-#include <QImageReader>
-#include <QMenuBar>
+#include <QLabel>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
 #include <QStatusBar>
+#include <QToolButton>
+
+#include "core/document/annotationdocument.h"
+#include "core/document/imagefolder.h"
+#include "ui/candidatespanel.h"
+#include "ui/canvasview.h"
+#include "ui/checkpointinfodialog.h"
+#include "ui/imagelistpanel.h"
+#include "ui/objectspanel.h"
 
 namespace samdesk {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-    m_scene = new QGraphicsScene(this);
-    m_view = new QGraphicsView(m_scene, this);
-    m_view->setObjectName("canvas");
-    m_view->setBackgroundBrush(QColor(48, 48, 48));
-    setCentralWidget(m_view);
+MainWindow::MainWindow(EngineFactory factory, QWidget* parent) : QMainWindow(parent) {
+    setObjectName(QStringLiteral("mainWindow"));
+    m_document = new AnnotationDocument(std::move(factory), this);
+    m_canvas = new CanvasView(m_document, this);
+    setCentralWidget(m_canvas);
+    setAcceptDrops(true);
+    createDocks();
+    createStatusBar();
+    createActions();
     createMenus();
-    resize(1280, 860);
-    statusBar()->showMessage(tr("Ready"));
+    createToolBar();
+
+    connect(m_document, &AnnotationDocument::currentImageChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &AnnotationDocument::engineChanged, this, &MainWindow::updateEngineStatus);
+    connect(m_document, &AnnotationDocument::engineLoadingChanged, this,
+            &MainWindow::updateEngineStatus);
+    connect(m_document, &AnnotationDocument::engineChanged, this, [this] {
+        // A checkpoint the user asked for is remembered once it loads.
+        if (!m_pendingCheckpoint.isEmpty() && m_document->isSam()) {
+            m_settings.setCheckpoint(m_pendingCheckpoint);
+            m_pendingCheckpoint.clear();
+        }
+    });
+    connect(m_document, &AnnotationDocument::engineFailed, this,
+            [this](const QString& checkpoint, const QString& message) {
+                m_pendingCheckpoint.clear();
+                showError(
+                    tr("Cannot load the checkpoint"),
+                    tr("%1\n\n%2\n\nStill using %3.")
+                        .arg(QFileInfo(checkpoint).fileName(), message, m_document->engine().name));
+            });
+    connect(m_document, &AnnotationDocument::encodeStateChanged, this,
+            &MainWindow::updateEncodeStatus);
+    connect(m_document, &AnnotationDocument::encodeProgress, this, [this](int done, int total) {
+        m_encodeBar->setMaximum(std::max(total, 1));
+        m_encodeBar->setValue(done);
+        m_encodeBar->setFormat(total > 1 ? tr("Encoding: block %1 of %2").arg(done).arg(total)
+                                         : tr("Encoding"));
+    });
+    connect(m_document, &AnnotationDocument::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 6000); });
+    connect(m_document, &AnnotationDocument::error, this,
+            [this](const QString& text) { showError(tr("samdesk"), text); });
+    connect(m_document, &AnnotationDocument::promptsChanged, this, &MainWindow::updateActions);
+    connect(m_document, &AnnotationDocument::predictionChanged, this, &MainWindow::updateActions);
+    connect(m_document, &AnnotationDocument::imageListChanged, this, &MainWindow::updateActions);
+    connect(m_document, &AnnotationDocument::currentImageChanged, this, &MainWindow::updateActions);
+    connect(m_canvas, &CanvasView::zoomChanged, this, [this](double z) {
+        m_zoomLabel->setText(QStringLiteral("%1 %").arg(z * 100.0, 0, 'f', z < 0.1 ? 1 : 0));
+    });
+    connect(m_canvas, &CanvasView::cursorMoved, this, [this](QPointF p, bool inside) {
+        m_cursorLabel->setText(inside ? QStringLiteral("%1, %2").arg(int(p.x())).arg(int(p.y()))
+                                      : QString());
+    });
+
+    {
+        const QSignalBlocker block(m_document);
+        m_document->setRefineWithPrevious(m_settings.refineWithPrevious());
+        m_document->setHoverPreview(m_settings.hoverPreview());
+        m_document->setThreshold(m_settings.maskThreshold());
+    }
+    resize(1440, 900);
+    updateEngineStatus();
+    updateEncodeStatus();
+    updateActions();
+    updateTitle();
 }
+
+MainWindow::~MainWindow() = default;
 
 QString MainWindow::sampleImagePath() {
     return QStringLiteral(":/samdesk/sample/sample.png");
 }
 
-QSize MainWindow::currentImageSize() const {
-    return m_imageItem ? m_imageItem->pixmap().size() : QSize();
+QString MainWindow::currentImagePath() const {
+    return m_document->currentImagePath();
 }
 
-bool MainWindow::openImage(const QString& path) {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    const QImage image = reader.read();
-    if (image.isNull()) {
-        statusBar()->showMessage(tr("Cannot open %1: %2").arg(path, reader.errorString()));
-        return false;
+QSize MainWindow::currentImageSize() const {
+    return m_document->image().size();
+}
+
+void MainWindow::createDocks() {
+    auto dock = [this](const QString& name, const QString& title, QWidget* w,
+                       Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(w);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                       QDockWidget::DockWidgetClosable);
+        addDockWidget(area, d);
+        return d;
+    };
+    m_images = new ImageListPanel(m_document, this);
+    dock(QStringLiteral("imagesDock"), tr("Images"), m_images, Qt::LeftDockWidgetArea);
+    m_candidates = new CandidatesPanel(m_document, this);
+    dock(QStringLiteral("candidatesDock"), tr("Mask"), m_candidates, Qt::RightDockWidgetArea);
+    m_objects = new ObjectsPanel(m_document, this);
+    dock(QStringLiteral("objectsDock"), tr("Objects"), m_objects, Qt::RightDockWidgetArea);
+}
+
+void MainWindow::createStatusBar() {
+    m_engineLabel = new QLabel(this);
+    m_engineLabel->setObjectName(QStringLiteral("engineLabel"));
+    m_encodeBar = new QProgressBar(this);
+    m_encodeBar->setObjectName(QStringLiteral("encodeProgress"));
+    m_encodeBar->setMaximumWidth(240);
+    m_encodeBar->setTextVisible(true);
+    m_cancelButton = new QToolButton(this);
+    m_cancelButton->setObjectName(QStringLiteral("cancelEncodeButton"));
+    m_cancelButton->setText(tr("Cancel"));
+    m_cancelButton->setToolTip(tr("Stop encoding this image"));
+    connect(m_cancelButton, &QToolButton::clicked, m_document, &AnnotationDocument::cancelEncode);
+    m_zoomLabel = new QLabel(this);
+    m_zoomLabel->setMinimumWidth(56);
+    m_cursorLabel = new QLabel(this);
+    m_cursorLabel->setMinimumWidth(80);
+    statusBar()->addPermanentWidget(m_encodeBar);
+    statusBar()->addPermanentWidget(m_cancelButton);
+    statusBar()->addPermanentWidget(m_engineLabel);
+    statusBar()->addPermanentWidget(m_cursorLabel);
+    statusBar()->addPermanentWidget(m_zoomLabel);
+}
+
+void MainWindow::updateEngineStatus() {
+    const EngineStatus& e = m_document->engine();
+    QString text;
+    if (m_document->engineLoading())
+        text = tr("Loading the model...");
+    else if (m_document->isSam())
+        text = tr("Engine: %1 (%2)").arg(e.name, e.device);
+    else
+        text = tr("Engine: GrabCut - for SAM, Model > Load Checkpoint (Ctrl+L)");
+    m_engineLabel->setText(text);
+    m_engineLabel->setToolTip(m_document->isSam() ? e.checkpoint
+                                                  : tr("No SAM checkpoint is loaded: masks come "
+                                                       "from OpenCV's GrabCut"));
+    updateActions();
+}
+
+void MainWindow::updateEncodeStatus() {
+    const bool encoding = m_document->encodeState() == AnnotationDocument::EncodeState::Encoding;
+    m_encodeBar->setVisible(encoding);
+    m_cancelButton->setVisible(encoding);
+    if (encoding) {
+        m_encodeBar->setRange(0, 0);  // busy until the first block reports
+        m_encodeBar->setFormat(tr("Encoding"));
     }
-    m_scene->clear();
-    m_imageItem = m_scene->addPixmap(QPixmap::fromImage(image));
-    m_scene->setSceneRect(m_imageItem->boundingRect());
-    m_view->fitInView(m_imageItem, Qt::KeepAspectRatio);
-    m_imagePath = path;
-    setWindowTitle(tr("%1 - samdesk").arg(QFileInfo(path).fileName()));
-    statusBar()->showMessage(tr("%1 (%2 x %3)").arg(path).arg(image.width()).arg(image.height()));
+    if (QAction* a = action(QStringLiteral("cancelEncode")))
+        a->setEnabled(encoding);
+}
+
+void MainWindow::updateTitle() {
+    const QString path = m_document->currentImagePath();
+    setWindowTitle(path.isEmpty() ? tr("samdesk")
+                                  : tr("%1 - samdesk").arg(QFileInfo(path).fileName()));
+}
+
+void MainWindow::showError(const QString& title, const QString& text) {
+    statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 10000);
+    // Non-modal: inference keeps running and tests are not blocked by a dialog.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+// ---- Opening ----------------------------------------------------------------------------------
+
+bool MainWindow::openImage(const QString& path) {
+    if (!m_document->openImage(path))
+        return false;
+    m_settings.addRecentFile(path);
     return true;
 }
 
-void MainWindow::createMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Image..."), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open Image"), QString(),
-            tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"));
-        if (!path.isEmpty())
-            openImage(path);
-    });
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About samdesk"), this, [this] {
-        QMessageBox::about(this, tr("About samdesk"),
-                           tr("samdesk %1\nSegment images by clicking, with Segment Anything v1.")
-                               .arg(QStringLiteral(SAMDESK_VERSION)));
-    });
+bool MainWindow::openFolder(const QString& folder) {
+    if (!m_document->openFolder(folder))
+        return false;
+    m_settings.addRecentFile(folder);
+    return true;
+}
+
+void MainWindow::loadCheckpoint(const QString& path) {
+    m_pendingCheckpoint = QFileInfo(path).absoluteFilePath();
+    m_document->loadCheckpoint(m_pendingCheckpoint, m_settings.device(), m_settings.precision());
+}
+
+void MainWindow::chooseImage() {
+    const QString filter =
+        tr("Images (%1)").arg(QStringLiteral("*.") + ImageFolder::imageSuffixes().join(" *."));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open Image"), m_settings.lastDirectory(), filter);
+    if (path.isEmpty())
+        return;
+    m_settings.setLastDirectory(QFileInfo(path).absolutePath());
+    openImage(path);
+}
+
+void MainWindow::chooseFolder() {
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Open Folder"), m_settings.lastDirectory());
+    if (dir.isEmpty())
+        return;
+    m_settings.setLastDirectory(dir);
+    openFolder(dir);
+}
+
+void MainWindow::chooseCheckpoint() {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Load SAM Checkpoint"),
+        m_settings.checkpoint().isEmpty() ? m_settings.lastDirectory()
+                                          : QFileInfo(m_settings.checkpoint()).absolutePath(),
+        tr("SAM checkpoints (*.pth *.pt *.safetensors);;All files (*)"));
+    if (!path.isEmpty())
+        loadCheckpoint(path);
+}
+
+CheckpointInfoDialog* MainWindow::showCheckpointInfo() {
+    const auto& report = m_document->engine().report;
+    if (!report)
+        return nullptr;
+    auto* dialog = new CheckpointInfoDialog(*report, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+void MainWindow::deleteSelection() {
+    if (m_canvas->deleteSelectedPrompt())
+        return;
+    if (const int id = m_objects->selectedObject())
+        m_document->removeObject(id);
+}
+
+// ---- Settings and events ----------------------------------------------------------------------
+
+void MainWindow::restoreSettings(bool loadLastCheckpoint) {
+    restoreGeometry(m_settings.windowGeometry());
+    restoreState(m_settings.windowState());
+    const QString checkpoint = m_settings.checkpoint();
+    if (loadLastCheckpoint && !checkpoint.isEmpty() && QFileInfo::exists(checkpoint))
+        loadCheckpoint(checkpoint);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    m_document->flush();
+    m_settings.setWindowGeometry(saveGeometry());
+    m_settings.setWindowState(saveState());
+    m_settings.setRefineWithPrevious(m_document->refineWithPrevious());
+    m_settings.setHoverPreview(m_document->hoverPreview());
+    m_settings.setMaskThreshold(m_document->threshold());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile())
+        return;
+    const QString path = urls.first().toLocalFile();
+    const QFileInfo info(path);
+    const QString suffix = info.suffix().toLower();
+    if (info.isDir())
+        openFolder(path);
+    else if (suffix == QLatin1String("pth") || suffix == QLatin1String("pt") ||
+             suffix == QLatin1String("safetensors"))
+        loadCheckpoint(path);
+    else
+        openImage(path);
+    event->acceptProposedAction();
 }
 
 }  // namespace samdesk

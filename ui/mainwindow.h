@@ -1,35 +1,108 @@
-// The main window: the image canvas with menus, panels and the status bar.
+// The main window: the canvas in the middle, the image list on the left, the candidates and the
+// objects on the right, menus and a toolbar for every action, and a status bar that says which
+// engine runs (and how to load SAM), the encoding progress with Cancel, the zoom and the cursor.
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 #include <QString>
 
-class QGraphicsScene;
-class QGraphicsView;
-class QGraphicsPixmapItem;
+#include "core/document/appsettings.h"
+#include "core/document/inferencetypes.h"
+
+class QActionGroup;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QToolButton;
 
 namespace samdesk {
+
+class AnnotationDocument;
+class CandidatesPanel;
+class CanvasView;
+class CheckpointInfoDialog;
+class ImageListPanel;
+class ObjectsPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // `factory` makes the engines (createEngine: GrabCut, or SAM from a checkpoint).
+    explicit MainWindow(EngineFactory factory = createEngine, QWidget* parent = nullptr);
+    ~MainWindow() override;
 
-    // Opens an image file (or a Qt resource path such as ":/samdesk/sample/sample.png").
-    // Returns false and leaves the current image when the file cannot be read.
+    // Opens an image file (or a Qt resource such as the sample). False and a message when it
+    // cannot be read; the current image stays.
     bool openImage(const QString& path);
-    QString currentImagePath() const { return m_imagePath; }
-    QSize currentImageSize() const;
+    bool openFolder(const QString& folder);
+    // Loads a SAM checkpoint with the remembered device and precision (asynchronously). A
+    // failure shows the loader's message and keeps the current engine.
+    void loadCheckpoint(const QString& path);
+    // Restores the window layout and view options; loads the remembered checkpoint when
+    // `loadLastCheckpoint` (and it still exists).
+    void restoreSettings(bool loadLastCheckpoint);
 
+    QString currentImagePath() const;
+    QSize currentImageSize() const;
     static QString sampleImagePath();
 
-private:
-    void createMenus();
+    AnnotationDocument* document() const { return m_document; }
+    CanvasView* canvas() const { return m_canvas; }
+    CandidatesPanel* candidatesPanel() const { return m_candidates; }
+    ObjectsPanel* objectsPanel() const { return m_objects; }
+    ImageListPanel* imageListPanel() const { return m_images; }
+    QLabel* engineLabel() const { return m_engineLabel; }
+    // Actions by object name ("keepMask", "nextImage", ...); nullptr when unknown.
+    QAction* action(const QString& name) const { return m_actions.value(name); }
+    QList<QAction*> allActions() const { return m_actionList; }
 
-    QGraphicsScene* m_scene = nullptr;
-    QGraphicsView* m_view = nullptr;
-    QGraphicsPixmapItem* m_imageItem = nullptr;
-    QString m_imagePath;
+    // Opens the checkpoint info dialog (non-modal); nullptr while no SAM checkpoint is loaded.
+    CheckpointInfoDialog* showCheckpointInfo();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createDocks();
+    void createStatusBar();
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    QAction* makeAction(const QString& name, const QString& text,
+                        const QList<QKeySequence>& keys = {}, const QString& tip = {});
+    void rebuildRecentMenu();
+    void updateEngineStatus();
+    void updateEncodeStatus();
+    void updateActions();
+    void updateTitle();
+    void showError(const QString& title, const QString& text);
+    void chooseCheckpoint();
+    void chooseImage();
+    void chooseFolder();
+    void deleteSelection();
+    void setDevice(const QString& device);
+    void setPrecision(const QString& precision);
+
+    AppSettings m_settings;
+    AnnotationDocument* m_document = nullptr;
+    CanvasView* m_canvas = nullptr;
+    CandidatesPanel* m_candidates = nullptr;
+    ObjectsPanel* m_objects = nullptr;
+    ImageListPanel* m_images = nullptr;
+    QLabel* m_engineLabel = nullptr;
+    QLabel* m_zoomLabel = nullptr;
+    QLabel* m_cursorLabel = nullptr;
+    QProgressBar* m_encodeBar = nullptr;
+    QToolButton* m_cancelButton = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QActionGroup* m_deviceGroup = nullptr;
+    QActionGroup* m_precisionGroup = nullptr;
+    QHash<QString, QAction*> m_actions;
+    QList<QAction*> m_actionList;
+    QString m_pendingCheckpoint;  // being loaded
 };
 
 }  // namespace samdesk

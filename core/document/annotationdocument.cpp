@@ -382,6 +382,7 @@ void AnnotationDocument::setThreshold(double logit) {
     if (logit == m_threshold)
         return;
     m_threshold = logit;
+    Q_EMIT thresholdChanged(logit);
     if (m_prediction)
         updateCurrentMask();
 }

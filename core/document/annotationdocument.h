@@ -154,6 +154,7 @@ Q_SIGNALS:
     void encodeProgress(int done, int total);
     void promptsChanged();
     void predictionChanged();
+    void thresholdChanged(double logit);
     void objectsChanged();
     void labelsChanged();
     void currentLabelChanged(const QString& label);

@@ -28,7 +28,7 @@ cv::Rect clipped(cv::Rect r, int w, int h) {
 // Where GrabCut runs: the box with a margin of background around it, or, for points alone, a
 // generous square around the foreground points (objects are rarely larger than half the image
 // side around a click, and the smaller region keeps a click fast).
-cv::Rect regionOfInterest(const PromptSet& prompts, int w, int h) {
+cv::Rect regionOfInterest(const PromptSet& prompts, int w, int h, float pointMargin) {
     if (prompts.box) {
         const PromptBox& b = *prompts.box;
         const float mx = std::max(8.f, 0.15f * (b.x1 - b.x0));
@@ -46,7 +46,7 @@ cv::Rect regionOfInterest(const PromptSet& prompts, int w, int h) {
     }
     if (x0 > x1)
         return {};
-    const float margin = 0.3f * float(std::max(w, h));
+    const float margin = pointMargin * float(std::max(w, h));
     const int rx0 = int(std::floor(x0 - margin)), ry0 = int(std::floor(y0 - margin));
     const int rx1 = int(std::ceil(x1 + margin)), ry1 = int(std::ceil(y1 + margin));
     return clipped({rx0, ry0, rx1 - rx0, ry1 - ry0}, w, h);
@@ -89,47 +89,24 @@ void keepSeededComponents(cv::Mat& fg, const std::vector<cv::Point>& seeds) {
     }
 }
 
-}  // namespace
-
-GrabCutEngine::GrabCutEngine(GrabCutOptions options) : m_options(options) {}
-
-Expected<std::shared_ptr<ImageSession>> GrabCutEngine::encode(const RgbImage& image,
-                                                              const EncodeHooks& control) {
-    if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
-        return Error::invalid("GrabCut: empty or short image");
-    if (control.cancel && control.cancel->load())
-        return Error{Error::Kind::Cancelled, "encoding cancelled"};
-    cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.pixels.data()));
-    cv::Mat bgr;
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    if (control.progress)
-        control.progress(1, 1);
-    return std::shared_ptr<ImageSession>(std::make_shared<GrabCutSession>(std::move(bgr)));
+// True when the mask reaches a side of the region that is not a side of the image: the object
+// probably goes on outside the region.
+bool touchesInnerBorder(const cv::Mat& fg, const cv::Rect& roi, int w, int h) {
+    const int last = fg.rows - 1, lastCol = fg.cols - 1;
+    return (roi.y > 0 && cv::countNonZero(fg.row(0)) > 0) ||
+           (roi.y + roi.height < h && cv::countNonZero(fg.row(last)) > 0) ||
+           (roi.x > 0 && cv::countNonZero(fg.col(0)) > 0) ||
+           (roi.x + roi.width < w && cv::countNonZero(fg.col(lastCol)) > 0);
 }
 
-Expected<SegmentResult> GrabCutEngine::predict(ImageSession& session, const PromptSet& prompts) {
-    auto* s = dynamic_cast<GrabCutSession*>(&session);
-    if (!s)
-        return Error::invalid("GrabCut: the image session belongs to another engine");
-    if (prompts.empty())
-        return Error::invalid("GrabCut: no prompt");
-    const int w = s->width(), h = s->height();
-    const cv::Rect roi = regionOfInterest(prompts, w, h);
-
-    MaskCandidate candidate;
-    candidate.score = std::numeric_limits<float>::quiet_NaN();
-    candidate.logits = LogitMap(w, h);
-    SegmentResult prediction;
-    if (roi.width < 2 || roi.height < 2) {
-        // Only background points, or a box outside the image: nothing is selected.
-        prediction.candidates.push_back(std::move(candidate));
-        return prediction;
-    }
-
+// GrabCut over `roi`, scaled to the working size. Returns the foreground at the region's full
+// size (255 inside), or an empty matrix when the prompts give no foreground sample.
+Expected<cv::Mat> segmentRegion(const cv::Mat& bgr, const cv::Rect& roi, const PromptSet& prompts,
+                                const GrabCutOptions& options) {
     const double scale =
-        std::min(1.0, double(m_options.workingSide) / double(std::max(roi.width, roi.height)));
+        std::min(1.0, double(options.workingSide) / double(std::max(roi.width, roi.height)));
     cv::Mat work;
-    cv::resize(s->bgr(roi), work, cv::Size(), scale, scale, cv::INTER_AREA);
+    cv::resize(bgr(roi), work, cv::Size(), scale, scale, cv::INTER_AREA);
     const int side = std::max(work.cols, work.rows);
     auto toWork = [&](float x, float y) {
         return cv::Point(int(std::floor((x - roi.x) * scale)),
@@ -166,22 +143,71 @@ Expected<SegmentResult> GrabCutEngine::predict(ImageSession& session, const Prom
 
     const int fgSamples = cv::countNonZero((mask == cv::GC_FGD) | (mask == cv::GC_PR_FGD));
     const int bgSamples = int(mask.total()) - fgSamples;
-    if (fgSamples > 0 && bgSamples > 0) {
-        try {
-            cv::Mat bgdModel, fgdModel;
-            cv::grabCut(work, mask, cv::Rect(), bgdModel, fgdModel, m_options.iterations,
-                        cv::GC_INIT_WITH_MASK);
-        } catch (const cv::Exception& e) {
-            return Error::runtime(std::string("GrabCut failed: ") + e.what());
-        }
-        cv::Mat fg = ((mask == cv::GC_FGD) | (mask == cv::GC_PR_FGD));
-        if (!prompts.box)
-            keepSeededComponents(fg, seeds);
-        // Back to full resolution with smooth borders: linear upscaling, then cut at half.
-        cv::Mat up;
-        cv::resize(fg, up, roi.size(), 0, 0, cv::INTER_LINEAR);
+    if (fgSamples == 0 || bgSamples == 0)
+        return cv::Mat();
+    try {
+        cv::Mat bgdModel, fgdModel;
+        cv::grabCut(work, mask, cv::Rect(), bgdModel, fgdModel, options.iterations,
+                    cv::GC_INIT_WITH_MASK);
+    } catch (const cv::Exception& e) {
+        return Error::runtime(std::string("GrabCut failed: ") + e.what());
+    }
+    cv::Mat fg = ((mask == cv::GC_FGD) | (mask == cv::GC_PR_FGD));
+    if (!prompts.box)
+        keepSeededComponents(fg, seeds);
+    // Back to the region's resolution with smooth borders: linear upscaling, cut at half.
+    cv::Mat up;
+    cv::resize(fg, up, roi.size(), 0, 0, cv::INTER_LINEAR);
+    return cv::Mat(up > 127);
+}
+
+}  // namespace
+
+GrabCutEngine::GrabCutEngine(GrabCutOptions options) : m_options(options) {}
+
+Expected<std::shared_ptr<ImageSession>> GrabCutEngine::encode(const RgbImage& image,
+                                                              const EncodeHooks& control) {
+    if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
+        return Error::invalid("GrabCut: empty or short image");
+    if (control.cancel && control.cancel->load())
+        return Error{Error::Kind::Cancelled, "encoding cancelled"};
+    cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.pixels.data()));
+    cv::Mat bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    if (control.progress)
+        control.progress(1, 1);
+    return std::shared_ptr<ImageSession>(std::make_shared<GrabCutSession>(std::move(bgr)));
+}
+
+Expected<SegmentResult> GrabCutEngine::predict(ImageSession& session, const PromptSet& prompts) {
+    auto* s = dynamic_cast<GrabCutSession*>(&session);
+    if (!s)
+        return Error::invalid("GrabCut: the image session belongs to another engine");
+    if (prompts.empty())
+        return Error::invalid("GrabCut: no prompt");
+    const int w = s->width(), h = s->height();
+
+    MaskCandidate candidate;
+    candidate.score = std::numeric_limits<float>::quiet_NaN();
+    candidate.logits = LogitMap(w, h);
+    SegmentResult prediction;
+    cv::Rect roi = regionOfInterest(prompts, w, h, 0.3f);
+    if (roi.width < 2 || roi.height < 2) {
+        // Only background points, or a box outside the image: nothing is selected.
+        prediction.candidates.push_back(std::move(candidate));
+        return prediction;
+    }
+    auto fg = segmentRegion(s->bgr, roi, prompts, m_options);
+    if (fg && !fg->empty() && !prompts.box && touchesInnerBorder(*fg, roi, w, h)) {
+        // The object runs out of the region around the clicks: once more on the whole image.
+        roi = cv::Rect(0, 0, w, h);
+        fg = segmentRegion(s->bgr, roi, prompts, m_options);
+    }
+    if (!fg)
+        return fg.error();
+    if (!fg->empty()) {
         cv::Mat full = cv::Mat::zeros(h, w, CV_8UC1);
-        full(roi).setTo(255, up > 127);
+        fg->copyTo(full(roi));
         const int pad = int(LogitMap::kMaxThreshold) + 2;
         const cv::Rect band =
             clipped({roi.x - pad, roi.y - pad, roi.width + 2 * pad, roi.height + 2 * pad}, w, h);

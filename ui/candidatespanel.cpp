@@ -1,0 +1,176 @@
+// Candidate thumbnails: the part of the image around the candidates, with each mask on top.
+#include "ui/candidatespanel.h"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QSlider>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+#include "core/document/annotationdocument.h"
+#include "core/document/imageconvert.h"
+#include "core/engine/logitmap.h"
+
+namespace samdesk {
+
+namespace {
+
+QRect toQRect(const PixelRect& r) {
+    return QRect(r.x, r.y, r.width, r.height);
+}
+
+// The region the thumbnails show: all candidates with a margin, at least 48 pixels.
+QRect thumbnailRegion(const QList<BinaryMask>& masks, QSize imageSize) {
+    QRect r;
+    for (const auto& m : masks)
+        r |= toQRect(m.boundingBox());
+    if (r.isEmpty())
+        return QRect(QPoint(0, 0), imageSize);
+    const int margin = std::max(24, std::max(r.width(), r.height()) / 4);
+    return r.adjusted(-margin, -margin, margin, margin).intersected(QRect(QPoint(0, 0), imageSize));
+}
+
+QPixmap thumbnail(const QImage& image, const BinaryMask& mask, const QRect& region) {
+    QPixmap pm(CandidatesPanel::kThumbW, CandidatesPanel::kThumbH);
+    pm.fill(QColor(40, 40, 44));
+    QPainter p(&pm);
+    const QSizeF fitted = QSizeF(region.size()).scaled(pm.size(), Qt::KeepAspectRatio);
+    const QRectF target(
+        QPointF((pm.width() - fitted.width()) / 2, (pm.height() - fitted.height()) / 2), fitted);
+    p.setRenderHint(QPainter::SmoothPixmapTransform);
+    p.drawImage(target, image, region);
+    const QColor fill(30, 144, 255, 150);
+    const QImage overlay = maskToOverlay(mask, fill, QColor(255, 214, 0));
+    p.drawImage(target, overlay, region);
+    return pm;
+}
+
+}  // namespace
+
+CandidatesPanel::CandidatesPanel(AnnotationDocument* document, QWidget* parent)
+    : QWidget(parent), m_document(document) {
+    setObjectName(QStringLiteral("candidatesPanel"));
+    auto* layout = new QVBoxLayout(this);
+    auto* row = new QHBoxLayout;
+    auto* group = new QButtonGroup(this);
+    group->setExclusive(true);
+    for (int i = 0; i < 3; ++i) {
+        auto* b = new QToolButton(this);
+        b->setObjectName(QStringLiteral("candidate%1").arg(i + 1));
+        b->setCheckable(true);
+        b->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
+        b->setIconSize(QSize(kThumbW, kThumbH));
+        b->setToolTip(tr("Candidate %1 (key %1)").arg(i + 1));
+        b->setFocusPolicy(Qt::NoFocus);
+        group->addButton(b, i);
+        row->addWidget(b);
+        m_buttons.append(b);
+    }
+    row->addStretch();
+    connect(group, &QButtonGroup::idClicked, document, &AnnotationDocument::selectCandidate);
+    layout->addLayout(row);
+    m_hint = new QLabel(this);
+    m_hint->setWordWrap(true);
+    m_hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    layout->addWidget(m_hint);
+    m_timing = new QLabel(this);
+    m_timing->setObjectName(QStringLiteral("decodeTiming"));
+    layout->addWidget(m_timing);
+
+    m_thresholdLabel = new QLabel(this);
+    layout->addWidget(m_thresholdLabel);
+    auto* sliderRow = new QHBoxLayout;
+    m_slider = new QSlider(Qt::Horizontal, this);
+    m_slider->setObjectName(QStringLiteral("thresholdSlider"));
+    const int steps = int(LogitMap::kMaxThreshold) * LogitMap::kStepsPerLogit;
+    m_slider->setRange(-steps, steps);
+    m_slider->setSingleStep(LogitMap::kStepsPerLogit / 4);
+    m_slider->setPageStep(LogitMap::kStepsPerLogit);
+    m_slider->setToolTip(
+        tr("Mask threshold in logits: higher keeps only the surest pixels "
+           "([ and ] change it)"));
+    connect(m_slider, &QSlider::valueChanged, this,
+            [this](int v) { m_document->setThreshold(double(v) / LogitMap::kStepsPerLogit); });
+    sliderRow->addWidget(m_slider);
+    auto* reset = new QToolButton(this);
+    reset->setText(tr("0"));
+    reset->setToolTip(tr("Reset the threshold to 0 (the model's own cut)"));
+    connect(reset, &QToolButton::clicked, this, [this] { m_document->setThreshold(0.0); });
+    sliderRow->addWidget(reset);
+    layout->addLayout(sliderRow);
+
+    m_refine = new QCheckBox(tr("Refine with the previous mask"), this);
+    m_refine->setObjectName(QStringLiteral("refineCheck"));
+    m_refine->setToolTip(
+        tr("Feed the chosen mask back to SAM with the next click (the "
+           "reference's refinement loop)"));
+    connect(m_refine, &QCheckBox::toggled, document, &AnnotationDocument::setRefineWithPrevious);
+    layout->addWidget(m_refine);
+    m_hover = new QCheckBox(tr("Preview the mask under the cursor"), this);
+    m_hover->setObjectName(QStringLiteral("hoverCheck"));
+    connect(m_hover, &QCheckBox::toggled, document, &AnnotationDocument::setHoverPreview);
+    layout->addWidget(m_hover);
+    layout->addStretch();
+
+    connect(document, &AnnotationDocument::predictionChanged, this, &CandidatesPanel::refresh);
+    connect(document, &AnnotationDocument::engineChanged, this, &CandidatesPanel::refresh);
+    connect(document, &AnnotationDocument::thresholdChanged, this, &CandidatesPanel::syncThreshold);
+    refresh();
+}
+
+void CandidatesPanel::syncThreshold() {
+    const double t = m_document->threshold();
+    const int v = int(std::lround(t * LogitMap::kStepsPerLogit));
+    if (m_slider->value() != v) {
+        const QSignalBlocker block(m_slider);
+        m_slider->setValue(v);
+    }
+    m_thresholdLabel->setText(tr("Mask threshold: %1").arg(t, 0, 'f', 2));
+}
+
+void CandidatesPanel::refresh() {
+    syncThreshold();
+    {
+        const QSignalBlocker b1(m_refine), b2(m_hover);
+        m_refine->setChecked(m_document->refineWithPrevious());
+        m_refine->setEnabled(m_document->engine().acceptsMaskInput);
+        m_hover->setChecked(m_document->hoverPreview());
+    }
+    const int n = m_document->candidateCount();
+    QList<BinaryMask> masks;
+    for (int i = 0; i < n && i < 3; ++i)
+        masks.append(m_document->candidateMask(i));
+    const QRect region = thumbnailRegion(masks, m_document->image().size());
+    for (int i = 0; i < 3; ++i) {
+        QToolButton* b = m_buttons[i];
+        b->setVisible(i < n);
+        if (i >= n)
+            continue;
+        b->setIcon(QIcon(thumbnail(m_document->image(), masks[i], region)));
+        const float score = m_document->candidateScore(i);
+        b->setText(std::isnan(score) ? QStringLiteral("%1").arg(i + 1)
+                                     : tr("%1   IoU %2").arg(i + 1).arg(double(score), 0, 'f', 3));
+        b->setChecked(i == m_document->selectedCandidate());
+    }
+    if (n == 0)
+        m_hint->setText(
+            tr("Click an object: left = foreground, right = background, "
+               "Shift+drag = box. Enter keeps the mask."));
+    else if (n == 1 && m_document->isSam())
+        m_hint->setText(tr("Several prompts: one mask."));
+    else if (n == 1)
+        m_hint->setText(tr("GrabCut gives one mask (load a SAM checkpoint for candidates)."));
+    else
+        m_hint->setText(tr("An ambiguous prompt: choose a candidate with 1-3."));
+    m_timing->setText(n ? tr("Mask computed in %1 ms (%2 ms to the window)")
+                              .arg(m_document->lastDecodeMs(), 0, 'f', 1)
+                              .arg(m_document->lastRoundTripMs(), 0, 'f', 1)
+                        : QString());
+}
+
+}  // namespace samdesk

@@ -1,0 +1,454 @@
+// The canvas: scene layers kept in step with the document, and mouse input turned into prompts.
+#include "ui/canvasview.h"
+
+#include <QGraphicsPixmapItem>
+#include <QGraphicsRectItem>
+#include <QKeyEvent>
+#include <QScrollBar>
+#include <QWheelEvent>
+
+#include <cmath>
+
+#include "core/document/annotationdocument.h"
+#include "core/document/imageconvert.h"
+#include "ui/maskoutline.h"
+#include "ui/overlayitem.h"
+#include "ui/promptmarkeritem.h"
+
+namespace samdesk {
+
+namespace {
+
+constexpr double kMinZoom = 0.02, kMaxZoom = 40.0;
+constexpr int kDragThreshold = 4;  // screen pixels before a press becomes a drag
+const QColor kMaskFill(30, 144, 255, 120);
+const QColor kHoverFill(30, 144, 255, 70);
+const QColor kOutline(255, 214, 0);
+
+}  // namespace
+
+CanvasView::CanvasView(AnnotationDocument* document, QWidget* parent)
+    : QGraphicsView(parent), m_document(document), m_scene(new QGraphicsScene(this)) {
+    setObjectName(QStringLiteral("canvas"));
+    setScene(m_scene);
+    setBackgroundBrush(QColor(40, 40, 44));
+    setTransformationAnchor(AnchorUnderMouse);
+    setResizeAnchor(AnchorViewCenter);
+    setDragMode(NoDrag);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setContextMenuPolicy(Qt::PreventContextMenu);  // the right button adds background points
+    setViewportUpdateMode(SmartViewportUpdate);
+    setCursor(Qt::CrossCursor);
+
+    m_imageItem = m_scene->addPixmap(QPixmap());
+    m_imageItem->setZValue(0);
+    m_objectsItem = new OverlayItem;
+    m_objectsItem->setZValue(1);
+    m_scene->addItem(m_objectsItem);
+    m_maskItem = new OverlayItem;
+    m_maskItem->setZValue(2);
+    m_scene->addItem(m_maskItem);
+    m_boxItem = m_scene->addRect(QRectF());
+    QPen boxPen(QColor(0, 220, 255), 2, Qt::DashLine);
+    boxPen.setCosmetic(true);
+    m_boxItem->setPen(boxPen);
+    m_boxItem->setZValue(9);
+    m_boxItem->hide();
+    m_rubberBand = m_scene->addRect(QRectF());
+    QPen bandPen(Qt::white, 1.5, Qt::DashLine);
+    bandPen.setCosmetic(true);
+    m_rubberBand->setPen(bandPen);
+    m_rubberBand->setBrush(QColor(255, 255, 255, 30));
+    m_rubberBand->setZValue(11);
+    m_rubberBand->hide();
+
+    connect(document, &AnnotationDocument::currentImageChanged, this, &CanvasView::onImageChanged);
+    connect(document, &AnnotationDocument::objectsChanged, this, &CanvasView::rebuildObjects);
+    connect(document, &AnnotationDocument::labelsChanged, this, &CanvasView::rebuildObjects);
+    connect(document, &AnnotationDocument::predictionChanged, this, &CanvasView::rebuildMask);
+    connect(document, &AnnotationDocument::promptsChanged, this, &CanvasView::rebuildPrompts);
+    if (!document->image().isNull())
+        onImageChanged();
+}
+
+// ---- Layers -----------------------------------------------------------------------------------
+
+void CanvasView::onImageChanged() {
+    const QImage& image = m_document->image();
+    m_imageItem->setPixmap(QPixmap::fromImage(image));
+    m_scene->setSceneRect(QRectF(QPointF(0, 0), QSizeF(image.size())));
+    m_selectedPrompt = -1;
+    m_drag = Drag::None;
+    m_rubberBand->hide();
+    rebuildObjects();
+    rebuildMask();
+    rebuildPrompts();
+    zoomToFit();
+}
+
+void CanvasView::rebuildObjects() {
+    const auto& a = m_document->annotations();
+    m_drawnRefining = m_document->refiningObject();
+    QImage composite;
+    QList<QPair<QPainterPath, QPen>> outlines;
+    QHash<int, CachedOutline> cache;
+    if (m_showObjects) {
+        for (const auto& o : a.objects) {
+            if (!o.visible || o.id == m_drawnRefining || o.mask.isNull())
+                continue;
+            if (composite.isNull()) {
+                composite =
+                    QImage(o.mask.width(), o.mask.height(), QImage::Format_ARGB32_Premultiplied);
+                composite.fill(Qt::transparent);
+            }
+            QColor fill = m_document->objectColor(o);
+            QPen pen(fill, 2.0);
+            pen.setCosmetic(true);
+            fill.setAlpha(100);
+            paintMask(composite, o.mask, fill, fill);
+            // Outlines are vectors (crisp at any zoom); recomputed only when a mask changed.
+            auto it = m_outlineCache.constFind(o.id);
+            CachedOutline c = (it != m_outlineCache.constEnd() && it->mask == o.mask)
+                                  ? *it
+                                  : CachedOutline{o.mask, maskOutline(o.mask)};
+            outlines.append({c.path, pen});
+            cache.insert(o.id, std::move(c));
+        }
+    }
+    m_outlineCache = std::move(cache);
+    if (composite.isNull()) {
+        m_objectsItem->clear();
+    } else {
+        m_objectsItem->setImage(composite);
+        m_objectsItem->setOutlines(outlines);
+    }
+}
+
+void CanvasView::rebuildMask() {
+    const BinaryMask& mask = m_document->currentMask();
+    if (mask.isNull() || mask.isEmpty()) {
+        m_maskItem->clear();
+    } else {
+        const bool hover = m_document->predictionIsHover();
+        const QColor fill = hover ? kHoverFill : kMaskFill;
+        m_maskItem->setImage(maskToOverlay(mask, fill, fill));
+        QPen pen(kOutline, hover ? 1.5 : 2.0, hover ? Qt::DashLine : Qt::SolidLine);
+        pen.setCosmetic(true);
+        m_maskItem->setOutline(maskOutline(mask), pen);
+    }
+    if (m_document->hasPrediction() && !m_document->predictionIsHover())
+        m_awaitingMaskPaint = true;
+    syncRefining();
+}
+
+void CanvasView::syncRefining() {
+    // The object being refined is drawn as the current mask instead of in the objects layer.
+    if (m_drawnRefining != m_document->refiningObject())
+        rebuildObjects();
+}
+
+void CanvasView::rebuildPrompts() {
+    for (PromptMarkerItem* m : m_markers) {
+        m_scene->removeItem(m);
+        delete m;
+    }
+    m_markers.clear();
+    const PromptState& p = m_document->prompts();
+    bool selectedExists = m_selectedPrompt == PromptState::kBoxId && p.box;
+    for (const auto& point : p.points) {
+        auto* marker = new PromptMarkerItem(point.id, point.foreground);
+        marker->setPos(point.position);
+        marker->setMarkerSelected(point.id == m_selectedPrompt);
+        selectedExists = selectedExists || point.id == m_selectedPrompt;
+        m_scene->addItem(marker);
+        m_markers.append(marker);
+    }
+    if (!selectedExists)
+        m_selectedPrompt = -1;
+    if (p.box) {
+        m_boxItem->setRect(*p.box);
+        m_boxItem->show();
+    } else {
+        m_boxItem->hide();
+    }
+    syncRefining();
+}
+
+void CanvasView::setShowObjects(bool show) {
+    m_showObjects = show;
+    rebuildObjects();
+}
+
+// ---- Zoom -------------------------------------------------------------------------------------
+
+double CanvasView::zoom() const {
+    return transform().m11();
+}
+
+void CanvasView::setZoom(double z, bool fit) {
+    z = std::clamp(z, kMinZoom, kMaxZoom);
+    setTransform(QTransform::fromScale(z, z));
+    m_fit = fit;
+    updateImageSmoothing();
+    Q_EMIT zoomChanged(z);
+}
+
+void CanvasView::zoomIn() {
+    setZoom(zoom() * 1.25, false);
+}
+
+void CanvasView::zoomOut() {
+    setZoom(zoom() / 1.25, false);
+}
+
+void CanvasView::zoomActualSize() {
+    setZoom(1.0, false);
+}
+
+void CanvasView::zoomToFit() {
+    const QRectF r = m_scene->sceneRect();
+    if (r.isEmpty() || viewport()->width() < 2 || viewport()->height() < 2)
+        return;
+    const double z =
+        std::min((viewport()->width() - 8) / r.width(), (viewport()->height() - 8) / r.height());
+    setZoom(z, true);
+    centerOn(r.center());
+}
+
+void CanvasView::updateImageSmoothing() {
+    // Zoomed in, the user wants to see the pixels the mask is made of.
+    m_imageItem->setTransformationMode(zoom() < 1.0 ? Qt::SmoothTransformation
+                                                    : Qt::FastTransformation);
+}
+
+void CanvasView::resizeEvent(QResizeEvent* event) {
+    QGraphicsView::resizeEvent(event);
+    if (m_fit)
+        zoomToFit();
+}
+
+void CanvasView::wheelEvent(QWheelEvent* event) {
+    const int delta = event->angleDelta().y();
+    if (delta == 0) {
+        QGraphicsView::wheelEvent(event);
+        return;
+    }
+    setZoom(zoom() * std::pow(1.0015, delta), false);
+    event->accept();
+}
+
+// ---- Coordinates ------------------------------------------------------------------------------
+
+QPointF CanvasView::imagePointAt(QPoint viewportPos) const {
+    return mapToScene(viewportPos);
+}
+
+QPoint CanvasView::viewportPointFor(QPointF imagePos) const {
+    return mapFromScene(imagePos);
+}
+
+bool CanvasView::insideImage(QPointF p) const {
+    const QImage& image = m_document->image();
+    return !image.isNull() && p.x() >= 0 && p.y() >= 0 && p.x() < image.width() &&
+           p.y() < image.height();
+}
+
+PromptMarkerItem* CanvasView::markerAt(QPoint viewportPos) const {
+    for (QGraphicsItem* item : items(viewportPos))
+        if (auto* m = dynamic_cast<PromptMarkerItem*>(item))
+            return m;
+    return nullptr;
+}
+
+// ---- Prompt selection -------------------------------------------------------------------------
+
+void CanvasView::selectPrompt(int id) {
+    m_selectedPrompt = id;
+    for (PromptMarkerItem* m : m_markers)
+        m->setMarkerSelected(m->promptId() == id);
+    QPen pen = m_boxItem->pen();
+    pen.setColor(id == PromptState::kBoxId ? Qt::white : QColor(0, 220, 255));
+    m_boxItem->setPen(pen);
+}
+
+bool CanvasView::deleteSelectedPrompt() {
+    if (m_selectedPrompt < 0)
+        return false;
+    const int id = m_selectedPrompt;
+    selectPrompt(-1);
+    m_document->removePrompt(id);
+    return true;
+}
+
+// ---- Mouse ------------------------------------------------------------------------------------
+
+void CanvasView::mousePressEvent(QMouseEvent* event) {
+    const QPoint pos = event->position().toPoint();
+    setFocus(Qt::MouseFocusReason);
+    if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld)) {
+        m_drag = Drag::Pan;
+        m_pressPos = pos;
+        viewport()->setCursor(Qt::ClosedHandCursor);
+        event->accept();
+        return;
+    }
+    if (m_document->image().isNull() ||
+        (event->button() != Qt::LeftButton && event->button() != Qt::RightButton))
+        return;
+    if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::AltModifier)) {
+        if (PromptMarkerItem* m = markerAt(pos)) {
+            selectPrompt(m->promptId());
+            m_drag = Drag::Marker;
+            m_dragMarker = m->promptId();
+            event->accept();
+            return;
+        }
+        // A click on the box's outline selects the box.
+        const QRectF box = m_boxItem->isVisible() ? m_boxItem->rect() : QRectF();
+        if (!box.isEmpty()) {
+            const QRectF outer = box.adjusted(-4 / zoom(), -4 / zoom(), 4 / zoom(), 4 / zoom());
+            const QRectF inner = box.adjusted(4 / zoom(), 4 / zoom(), -4 / zoom(), -4 / zoom());
+            const QPointF p = imagePointAt(pos);
+            if (outer.contains(p) && !inner.contains(p)) {
+                selectPrompt(PromptState::kBoxId);
+                event->accept();
+                return;
+            }
+        }
+    }
+    m_drag = Drag::Pending;
+    m_dragButton = event->button();
+    m_pressPos = pos;
+    m_pressImagePos = imagePointAt(pos);
+    m_pressBackground =
+        event->button() == Qt::RightButton || (event->modifiers() & Qt::AltModifier);
+    event->accept();
+}
+
+void CanvasView::mouseMoveEvent(QMouseEvent* event) {
+    const QPoint pos = event->position().toPoint();
+    const QPointF imagePos = imagePointAt(pos);
+    Q_EMIT cursorMoved(imagePos, insideImage(imagePos));
+    switch (m_drag) {
+        case Drag::Pan: {
+            const QPoint d = pos - m_pressPos;
+            m_pressPos = pos;
+            horizontalScrollBar()->setValue(horizontalScrollBar()->value() - d.x());
+            verticalScrollBar()->setValue(verticalScrollBar()->value() - d.y());
+            m_fit = false;
+            break;
+        }
+        case Drag::Marker: {
+            const QImage& image = m_document->image();
+            const QPointF p(std::clamp(imagePos.x(), 0.0, image.width() - 0.01),
+                            std::clamp(imagePos.y(), 0.0, image.height() - 0.01));
+            for (PromptMarkerItem* m : m_markers)
+                if (m->promptId() == m_dragMarker)
+                    m->setPos(p);
+            m_document->movePoint(m_dragMarker, p);  // live: only the newest position is decoded
+            break;
+        }
+        case Drag::Pending: {
+            const bool boxAllowed =
+                m_dragButton == Qt::LeftButton && !m_pressBackground &&
+                (m_tool == Tool::Box || (event->modifiers() & Qt::ShiftModifier));
+            if (boxAllowed && (pos - m_pressPos).manhattanLength() > kDragThreshold) {
+                m_drag = Drag::Box;
+                m_rubberBand->setRect(QRectF(m_pressImagePos, imagePos).normalized());
+                m_rubberBand->show();
+            }
+            break;
+        }
+        case Drag::Box:
+            m_rubberBand->setRect(QRectF(m_pressImagePos, imagePos).normalized());
+            break;
+        case Drag::None:
+            if (insideImage(imagePos) && !(event->buttons() & Qt::AllButtons))
+                m_document->hover(imagePos);
+            else
+                m_document->endHover();
+            break;
+    }
+    QGraphicsView::mouseMoveEvent(event);
+}
+
+void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
+    const Drag drag = m_drag;
+    m_drag = Drag::None;
+    switch (drag) {
+        case Drag::Pan:
+            viewport()->setCursor(m_spaceHeld ? Qt::OpenHandCursor : Qt::CrossCursor);
+            break;
+        case Drag::Pending: {
+            // A click; a sloppy one that moved a little still counts.
+            const bool click = (event->position().toPoint() - m_pressPos).manhattanLength() < 12;
+            if (click && insideImage(m_pressImagePos)) {
+                selectPrompt(-1);
+                m_document->addPoint(m_pressImagePos, !m_pressBackground);
+            }
+            break;
+        }
+        case Drag::Box: {
+            m_rubberBand->hide();
+            const QRectF box =
+                QRectF(m_pressImagePos, imagePointAt(event->position().toPoint())).normalized();
+            selectPrompt(-1);
+            m_document->setBox(box);
+            break;
+        }
+        case Drag::Marker:
+        case Drag::None:
+            break;
+    }
+    event->accept();
+}
+
+void CanvasView::mouseDoubleClickEvent(QMouseEvent* event) {
+    // A double click is two clicks: the second press must not be lost.
+    mousePressEvent(event);
+}
+
+void CanvasView::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = true;
+        viewport()->setCursor(Qt::OpenHandCursor);
+        event->accept();
+        return;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+void CanvasView::keyReleaseEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = false;
+        viewport()->setCursor(Qt::CrossCursor);
+        event->accept();
+        return;
+    }
+    QGraphicsView::keyReleaseEvent(event);
+}
+
+void CanvasView::leaveEvent(QEvent* event) {
+    m_document->endHover();
+    Q_EMIT cursorMoved(QPointF(), false);
+    QGraphicsView::leaveEvent(event);
+}
+
+void CanvasView::setTool(Tool tool) {
+    if (m_tool == tool)
+        return;
+    m_tool = tool;
+    Q_EMIT toolChanged(tool);
+}
+
+void CanvasView::paintEvent(QPaintEvent* event) {
+    QGraphicsView::paintEvent(event);
+    if (m_awaitingMaskPaint) {
+        m_awaitingMaskPaint = false;
+        m_lastLatencyMs = double(m_document->promptClock().nsecsElapsed()) / 1e6;
+        Q_EMIT maskPainted(m_lastLatencyMs);
+    }
+}
+
+}  // namespace samdesk

@@ -1,0 +1,212 @@
+// The --script runner.
+#include "ui/demoscript.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QMouseEvent>
+#include <QScreen>
+#include <QWidget>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/document/annotationdocument.h"
+#include "ui/canvasview.h"
+#include "ui/checkpointinfodialog.h"
+#include "ui/mainwindow.h"
+
+namespace samdesk {
+
+namespace {
+
+constexpr qint64 kStepTimeoutMs = 600000;
+
+QList<double> numbers(const QString& text) {
+    QList<double> out;
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        out.append(part.trimmed().toDouble());
+    return out;
+}
+
+double median(QList<double> v) {
+    if (v.isEmpty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+}  // namespace
+
+DemoScript::DemoScript(MainWindow* window, const QString& script, QObject* parent)
+    : QObject(parent), m_window(window) {
+    for (const QString& s : script.split(QLatin1Char(';'), Qt::SkipEmptyParts))
+        m_steps.append(s.trimmed());
+    m_timer.setInterval(5);
+    connect(&m_timer, &QTimer::timeout, this, &DemoScript::poll);
+    connect(window->canvas(), &CanvasView::maskPainted, this, [this](double ms) {
+        ++m_maskPaints;
+        m_lastLatency = ms;
+    });
+}
+
+void DemoScript::start() {
+    m_waitFor = [this] { return ready(); };
+    m_stepClock.start();
+    m_timer.start();
+}
+
+bool DemoScript::ready() const {
+    const AnnotationDocument* doc = m_window->document();
+    return !doc->engineLoading() && doc->encodeState() == AnnotationDocument::EncodeState::Ready;
+}
+
+void DemoScript::fail(const QString& why) {
+    std::fprintf(stderr, "samdesk --script: %s\n", qPrintable(why));
+    m_timer.stop();
+    Q_EMIT finished(1);
+}
+
+void DemoScript::poll() {
+    if (m_waitFor && !m_waitFor()) {
+        if (m_stepClock.elapsed() > kStepTimeoutMs)
+            fail(QStringLiteral("a step did not finish in time"));
+        return;
+    }
+    m_waitFor = nullptr;
+    if (m_latencyTotal > 0) {
+        latencyClick();
+        return;
+    }
+    if (m_steps.isEmpty()) {
+        m_timer.stop();
+        Q_EMIT finished(0);
+        return;
+    }
+    const QString step = m_steps.takeFirst();
+    m_stepClock.restart();
+    if (!runStep(step))
+        fail(QStringLiteral("cannot run step '%1'").arg(step));
+}
+
+void DemoScript::click(QPointF imagePos, Qt::MouseButton button, Qt::KeyboardModifiers mods) {
+    QWidget* vp = m_window->canvas()->viewport();
+    const QPointF local = m_window->canvas()->viewportPointFor(imagePos);
+    const QPointF global = vp->mapToGlobal(local);
+    QMouseEvent press(QEvent::MouseButtonPress, local, global, button, button, mods);
+    QApplication::sendEvent(vp, &press);
+    QMouseEvent release(QEvent::MouseButtonRelease, local, global, button, Qt::NoButton, mods);
+    QApplication::sendEvent(vp, &release);
+}
+
+void DemoScript::drag(QPointF from, QPointF to) {
+    QWidget* vp = m_window->canvas()->viewport();
+    auto send = [vp](QEvent::Type type, QPointF local, Qt::MouseButtons buttons) {
+        QMouseEvent e(type, local, vp->mapToGlobal(local), Qt::LeftButton, buttons,
+                      Qt::ShiftModifier);
+        QApplication::sendEvent(vp, &e);
+    };
+    const QPointF a = m_window->canvas()->viewportPointFor(from);
+    const QPointF b = m_window->canvas()->viewportPointFor(to);
+    send(QEvent::MouseButtonPress, a, Qt::LeftButton);
+    send(QEvent::MouseMove, (a + b) / 2, Qt::LeftButton);
+    send(QEvent::MouseMove, b, Qt::LeftButton);
+    send(QEvent::MouseButtonRelease, b, Qt::NoButton);
+}
+
+bool DemoScript::runStep(const QString& step) {
+    const QString verb = step.section(QLatin1Char(' '), 0, 0).toLower();
+    const QString arg = step.section(QLatin1Char(' '), 1).trimmed();
+    AnnotationDocument* doc = m_window->document();
+    const int paintsBefore = m_maskPaints;
+    auto waitForMask = [this, paintsBefore] { return m_maskPaints > paintsBefore; };
+    if (verb == QLatin1String("click") || verb == QLatin1String("bgclick")) {
+        const auto v = numbers(arg);
+        if (v.size() != 2)
+            return false;
+        click(QPointF(v[0], v[1]),
+              verb == QLatin1String("click") ? Qt::LeftButton : Qt::RightButton);
+        m_waitFor = waitForMask;
+    } else if (verb == QLatin1String("box")) {
+        const auto v = numbers(arg);
+        if (v.size() != 4)
+            return false;
+        drag(QPointF(v[0], v[1]), QPointF(v[2], v[3]));
+        m_waitFor = waitForMask;
+    } else if (verb == QLatin1String("keep")) {
+        doc->keepMask();
+    } else if (verb == QLatin1String("label")) {
+        doc->setCurrentLabel(arg);
+    } else if (verb == QLatin1String("candidate")) {
+        doc->selectCandidate(arg.toInt() - 1);
+    } else if (verb == QLatin1String("threshold")) {
+        doc->setThreshold(arg.toDouble());
+    } else if (verb == QLatin1String("next")) {
+        doc->next();
+        m_waitFor = [this] { return ready(); };
+    } else if (verb == QLatin1String("info")) {
+        m_dialog = m_window->showCheckpointInfo();
+        if (!m_dialog)
+            return false;
+    } else if (verb == QLatin1String("closeinfo")) {
+        if (m_dialog)
+            m_dialog->close();
+        m_dialog = nullptr;
+    } else if (verb == QLatin1String("shot")) {
+        QApplication::processEvents();
+        QWidget* target = m_dialog ? m_dialog : static_cast<QWidget*>(m_window);
+        const QString file = QDir::current().absoluteFilePath(arg);
+        if (!target->grab().save(file))
+            return false;
+        std::printf("screenshot: %s\n", qPrintable(file));
+        std::fflush(stdout);
+    } else if (verb == QLatin1String("latency")) {
+        startLatency(std::max(1, arg.toInt()));
+    } else if (verb == QLatin1String("quit")) {
+        m_steps.clear();
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// Clicks on a grid over the middle of the image, one fresh prompt each time (Esc, then a click),
+// and reads the canvas's own measurement: from the click's handling to the end of the paint
+// that first showed its mask.
+void DemoScript::startLatency(int clicks) {
+    m_latencyTotal = clicks;
+    m_latencyDone = 0;
+    m_latencies.clear();
+    m_decodes.clear();
+}
+
+// Called by poll() while a measurement runs, each time the previous click's mask was painted.
+void DemoScript::latencyClick() {
+    AnnotationDocument* doc = m_window->document();
+    const int done = m_latencyDone;
+    if (done > 0) {
+        m_latencies.append(m_lastLatency);
+        m_decodes.append(doc->lastDecodeMs());
+    }
+    if (done == m_latencyTotal) {
+        m_latencyTotal = 0;
+        std::printf(
+            "click-to-mask latency over %d clicks (%s, %s): median %.1f ms, min %.1f, "
+            "max %.1f; decode on the inference thread: median %.1f ms\n",
+            int(m_latencies.size()), qPrintable(doc->engine().name),
+            qPrintable(doc->engine().device), median(m_latencies),
+            *std::min_element(m_latencies.begin(), m_latencies.end()),
+            *std::max_element(m_latencies.begin(), m_latencies.end()), median(m_decodes));
+        std::fflush(stdout);
+        return;
+    }
+    const QSize s = doc->image().size();
+    const QPointF p(s.width() * (0.2 + 0.6 * ((done * 7) % 10) / 9.0),
+                    s.height() * (0.2 + 0.6 * ((done * 3) % 10) / 9.0));
+    doc->clearPrompts();
+    const int paintsBefore = m_maskPaints;
+    click(p, Qt::LeftButton);
+    ++m_latencyDone;
+    m_waitFor = [this, paintsBefore] { return m_maskPaints > paintsBefore; };
+}
+
+}  // namespace samdesk

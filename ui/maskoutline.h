@@ -1,0 +1,15 @@
+// The outline of a binary mask as a vector path along pixel edges (holes included), so the canvas
+// can stroke it with a cosmetic pen that stays crisp and visible at every zoom level.
+#pragma once
+
+#include <QPainterPath>
+
+#include "core/annotation/binarymask.h"
+
+namespace samdesk {
+
+// Every edge between a pixel inside and one outside (or the image border), merged into runs.
+// Image pixel coordinates: pixel (x, y) is the square [x, x+1) x [y, y+1).
+QPainterPath maskOutline(const BinaryMask& mask);
+
+}  // namespace samdesk
