@@ -9,6 +9,7 @@
 
 #include "core/checkpoint/keyconversion.h"
 #include "core/checkpoint/samcheckpoint.h"
+#include "core/sam/encoderattention.h"
 #include "core/sam/sammodel.h"
 #include "core/sam/weightbinder.h"
 #include "tests/model/tinyfixture.h"
@@ -68,6 +69,8 @@ private Q_SLOTS:
     void namesAndShapesMatchTable_data();
     void namesAndShapesMatchTable();
     void customConfigRuns();
+    void chunkedAttentionMatchesDirect_data();
+    void chunkedAttentionMatchesDirect();
     void float32BindsWithoutCopy();
     void float16IsConverted();
 };
@@ -121,6 +124,57 @@ void TestSamModules::customConfigRuns() {
     QCOMPARE(out.lowResLogits.sizes().vec(), (std::vector<std::int64_t>{1, 2, 4 * G, 4 * G}));
     QCOMPARE(out.iou.sizes().vec(), (std::vector<std::int64_t>{1, 2}));
     QVERIFY(torch::isfinite(out.lowResLogits).all().item<bool>());
+}
+
+void TestSamModules::chunkedAttentionMatchesDirect_data() {
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<int>("side");
+    // A 48 x 48 global grid: its weights (2 heads x 2304 x 2304) exceed one chunk, so the query
+    // rows are split unevenly (37 + 11). 200 windows of 14 x 14: chunks of whole windows with
+    // a shorter last one. The tiny fixtures exercise neither.
+    QTest::newRow("global rows") << 1 << 48;
+    QTest::newRow("many windows") << 200 << 14;
+}
+
+void TestSamModules::chunkedAttentionMatchesDirect() {
+    QFETCH(int, batch);
+    QFETCH(int, side);
+    torch::manual_seed(3);
+    c10::InferenceMode guard;
+    const std::int64_t C = 32, heads = 2, hd = C / heads, n = std::int64_t(side) * side;
+    EncoderAttention attention(C, heads, side);
+    std::map<std::string, torch::Tensor> p;
+    for (auto& [name, t] : namedTensors(*attention)) {
+        t.normal_(0.0, 0.2);
+        p[name] = t;
+    }
+    const auto x = torch::randn({batch, side, side, C});
+    const auto chunked = attention(x);
+
+    // The reference's computation on whole tensors.
+    const auto qkv = torch::linear(x, p["qkv.weight"], p["qkv.bias"])
+                         .reshape({batch, n, 3, heads, hd})
+                         .permute({2, 0, 3, 1, 4})
+                         .reshape({3, batch * heads, n, hd});
+    const auto q = qkv[0], k = qkv[1], v = qkv[2];
+    const auto rq = q.reshape({batch * heads, side, side, hd});
+    const auto relH =
+        torch::einsum("bhwc,hkc->bhwk", {rq, relativePositions(p["rel_pos_rows"], side)});
+    const auto relW =
+        torch::einsum("bhwc,wkc->bhwk", {rq, relativePositions(p["rel_pos_cols"], side)});
+    auto attn = torch::matmul(q * std::pow(double(hd), -0.5), k.transpose(-2, -1));
+    attn =
+        (attn.view({batch * heads, side, side, side, side}) + relH.unsqueeze(4) + relW.unsqueeze(3))
+            .view({batch * heads, n, n})
+            .softmax(-1);
+    auto direct = torch::matmul(attn, v)
+                      .view({batch, heads, side, side, hd})
+                      .permute({0, 2, 3, 1, 4})
+                      .reshape({batch, side, side, C});
+    direct = torch::linear(direct, p["out_proj.weight"], p["out_proj.bias"]);
+    const float diff = (chunked - direct).abs().max().item<float>();
+    qInfo("max |chunked - direct| = %.3g", diff);
+    QVERIFY(diff <= 1e-5f);
 }
 
 void TestSamModules::float32BindsWithoutCopy() {
