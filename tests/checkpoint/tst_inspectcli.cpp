@@ -164,7 +164,7 @@ void TestInspectCli::convertRoundTrip() {
     const Run r = cli(args);
     QCOMPARE(r.status, 0);
     QVERIFY2(QString::fromUtf8(r.out).startsWith("wrote " + out), r.out.constData());
-    const QJsonObject before = inspectJson(kTiny + "variant_fp16.pth");
+    static const QJsonObject before = inspectJson(kTiny + "variant_fp16.pth");  // once per run
     const QJsonObject after = inspectJson(out);
     QCOMPARE(after["format"].toString(), QString("safetensors"));
     QCOMPARE(after["naming"].toString(), naming.isEmpty() ? QString("converted") : naming);
