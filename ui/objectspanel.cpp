@@ -80,10 +80,10 @@ ObjectsPanel::ObjectsPanel(AnnotationDocument* document, QWidget* parent)
     layout->addWidget(m_count);
 
     connect(document, &AnnotationDocument::labelsChanged, this, &ObjectsPanel::rebuildLabels);
-    connect(document, &AnnotationDocument::labelsChanged, this, &ObjectsPanel::rebuildObjects);
+    connect(document, &AnnotationDocument::labelsChanged, this, &ObjectsPanel::scheduleRebuild);
     connect(document, &AnnotationDocument::currentLabelChanged, this, &ObjectsPanel::rebuildLabels);
-    connect(document, &AnnotationDocument::objectsChanged, this, &ObjectsPanel::rebuildObjects);
-    connect(document, &AnnotationDocument::promptsChanged, this, &ObjectsPanel::rebuildObjects);
+    connect(document, &AnnotationDocument::objectsChanged, this, &ObjectsPanel::scheduleRebuild);
+    connect(document, &AnnotationDocument::promptsChanged, this, &ObjectsPanel::scheduleRebuild);
     rebuildLabels();
     rebuildObjects();
 }
@@ -97,7 +97,17 @@ void ObjectsPanel::rebuildLabels() {
     m_rebuilding = false;
 }
 
+void ObjectsPanel::scheduleRebuild() {
+    // Later, not now: the change may come from a signal of an item of this very list (its check
+    // box, a double click), which must not be deleted while it is still emitting.
+    if (m_rebuildScheduled)
+        return;
+    m_rebuildScheduled = true;
+    QMetaObject::invokeMethod(this, &ObjectsPanel::rebuildObjects, Qt::QueuedConnection);
+}
+
 void ObjectsPanel::rebuildObjects() {
+    m_rebuildScheduled = false;
     const int selected = selectedObject();
     m_rebuilding = true;
     m_objects->clear();

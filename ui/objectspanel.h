@@ -32,6 +32,7 @@ public:
 
 private:
     void rebuildLabels();
+    void scheduleRebuild();
     void rebuildObjects();
     void showContextMenu(const QPoint& pos);
     void showLabelMenu();
@@ -41,6 +42,7 @@ private:
     QTreeWidget* m_objects;
     QLabel* m_count;
     bool m_rebuilding = false;
+    bool m_rebuildScheduled = false;
 };
 
 }  // namespace samdesk

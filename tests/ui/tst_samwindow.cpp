@@ -1,0 +1,252 @@
+// The window with SAM (the tiny fixture checkpoint, the real engine factory): a click gives the
+// three candidates with their IoU and the best one chosen, keys 1-3 choose, a second click is a
+// single mask refined with the previous low-res logits, kept objects say "sam"; a broken
+// checkpoint shows the loader's message and leaves the previous engine working; the info dialog
+// shows the fixture's config.json values, filters keys and copies JSON; the checkpoint is
+// remembered for the next start.
+#include <QClipboard>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QtTest>
+
+#include <cmath>
+
+#include "core/document/annotationdocument.h"
+#include "ui/candidatespanel.h"
+#include "ui/checkpointinfodialog.h"
+#include "uitest.h"
+
+using namespace samdesk;
+using namespace samdesk::test;
+
+namespace {
+const QString kData = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
+}
+
+#define WAIT_SAM_READY(w)                                                                     \
+    do {                                                                                      \
+        QTRY_VERIFY_WITH_TIMEOUT((w).document()->isSam() && !(w).document()->engineLoading(), \
+                                 30000);                                                      \
+        QTRY_COMPARE_WITH_TIMEOUT((w).document()->encodeState(),                              \
+                                  AnnotationDocument::EncodeState::Ready, 30000);             \
+    } while (0)
+
+class TestSamWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void clickGivesCandidates();
+    void secondClickRefines();
+    void keepRecordsSam();
+    void brokenCheckpointKeepsEngine_data();
+    void brokenCheckpointKeepsEngine();
+    void brokenCheckpointFromGrabCut();
+    void infoDialogShowsConfig();
+    void checkpointRemembered();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestSamWindow::init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(QFile::copy(kData + "image_a.png", m_dir->filePath("image_a.png")));
+    QVERIFY(QFile::copy(kData + "image_b.png", m_dir->filePath("image_b.png")));
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(1200, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(m_window->openFolder(m_dir->path()));
+    m_window->loadCheckpoint(kData + "checkpoint.pth");
+    WAIT_SAM_READY(*m_window);
+}
+
+void TestSamWindow::cleanup() {
+    m_window.reset();
+    m_dir.reset();
+}
+
+void TestSamWindow::clickGivesCandidates() {
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    QVERIFY(w.engineLabel()->text().contains(QStringLiteral("SAM custom")));
+    QVERIFY(w.engineLabel()->text().contains(QStringLiteral("cpu, float32")));
+    clickImage(w, QPointF(128, 96));
+    QTRY_VERIFY(doc->hasPrediction());
+    QCOMPARE(doc->candidateCount(), 3);
+    int best = 0;
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(std::isfinite(doc->candidateScore(i)));
+        if (doc->candidateScore(i) > doc->candidateScore(best))
+            best = i;
+        QToolButton* b = w.candidatesPanel()->candidateButton(i);
+        QVERIFY(b->isVisible());
+        QVERIFY(b->text().contains(QStringLiteral("IoU")));
+    }
+    QCOMPARE(doc->selectedCandidate(), best);
+    QVERIFY(w.candidatesPanel()->candidateButton(best)->isChecked());
+    const int other = (best + 1) % 3;
+    QTest::keyClick(&w, Qt::Key(Qt::Key_1 + other));
+    QCOMPARE(doc->selectedCandidate(), other);
+    QVERIFY(doc->currentMask() == doc->candidateMask(other));
+    QVERIFY(w.candidatesPanel()->candidateButton(other)->isChecked());
+}
+
+void TestSamWindow::secondClickRefines() {
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    clickImage(w, QPointF(128, 96));
+    QTRY_VERIFY(doc->hasPrediction());
+    QSignalSpy changed(doc, &AnnotationDocument::predictionChanged);
+    clickImage(w, QPointF(166, 58), Qt::RightButton);
+    // The previous choice's low-res logits go with the new prompts (the refinement loop).
+    QVERIFY(doc->prompts().hint.logits);
+    QCOMPARE(doc->prompts().hint.logits->width, 64);
+    QTRY_COMPARE(doc->candidateCount(), 1);
+    QVERIFY(!changed.isEmpty());
+    QVERIFY(!w.candidatesPanel()->candidateButton(1)->isVisible());
+    // Without the loop (the toggle off) the same prompts decode without the hint: another mask.
+    const BinaryMask withHint = doc->currentMask();
+    doc->setRefineWithPrevious(false);
+    doc->undoStack()->undo();
+    QTRY_COMPARE(doc->candidateCount(), 3);
+    doc->undoStack()->redo();
+    QVERIFY(doc->prompts().hint.logits);  // still recorded with the prompts
+    QTRY_COMPARE(doc->candidateCount(), 1);
+    QVERIFY(!(doc->currentMask() == withHint));
+    doc->setRefineWithPrevious(true);
+    doc->undoStack()->undo();
+    QTRY_COMPARE(doc->candidateCount(), 3);
+    doc->undoStack()->redo();
+    QTRY_COMPARE(doc->candidateCount(), 1);
+    QVERIFY(doc->currentMask() == withHint);
+}
+
+void TestSamWindow::keepRecordsSam() {
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    clickImage(w, QPointF(128, 96));
+    QTRY_VERIFY(doc->hasPrediction());
+    const float score = doc->candidateScore(doc->selectedCandidate());
+    const BinaryMask mask = doc->currentMask();
+    QTRY_VERIFY(w.action(QStringLiteral("keepMask"))->isEnabled());
+    QTest::keyClick(&w, Qt::Key_Enter);
+    QCOMPARE(int(doc->annotations().objects.size()), 1);
+    const AnnotationObject& o = doc->annotations().objects[0];
+    QCOMPARE(o.source, std::string("sam"));
+    QVERIFY(std::abs(o.score - double(score)) < 1e-6);
+    QVERIFY(o.mask == mask);
+}
+
+void TestSamWindow::brokenCheckpointKeepsEngine_data() {
+    QTest::addColumn<QString>("file");
+    QTest::newRow("bad shape") << "broken_bad_shape.pth";
+    QTest::newRow("missing key") << "broken_missing_key.pth";
+    QTest::newRow("truncated") << "broken_truncated.pth";
+}
+
+void TestSamWindow::brokenCheckpointKeepsEngine() {
+    QFETCH(QString, file);
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    w.loadCheckpoint(kData + file);
+    QMessageBox* box = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (box = w.findChild<QMessageBox*>(QStringLiteral("errorBox"))) && box->isVisible(), 30000);
+    QVERIFY2(box->text().contains(file), qPrintable(box->text()));
+    QVERIFY(box->text().contains(QStringLiteral("Still using SAM custom")));
+    box->close();
+    QVERIFY(!doc->engineLoading());
+    QVERIFY(doc->isSam());
+    QVERIFY(doc->engine().checkpoint.endsWith(QStringLiteral("checkpoint.pth")));
+    QVERIFY(w.engineLabel()->text().contains(QStringLiteral("SAM custom")));
+    // Still usable.
+    QTRY_COMPARE(doc->encodeState(), AnnotationDocument::EncodeState::Ready);
+    clickImage(w, QPointF(128, 96));
+    QTRY_VERIFY(doc->hasPrediction());
+    QCOMPARE(doc->candidateCount(), 3);
+}
+
+void TestSamWindow::brokenCheckpointFromGrabCut() {
+    MainWindow w(grabCutOnly());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFolder(m_dir->path()));
+    w.loadCheckpoint(kData + "broken_missing_key.pth");
+    QTRY_VERIFY_WITH_TIMEOUT(w.findChild<QMessageBox*>(QStringLiteral("errorBox")), 30000);
+    QVERIFY(!w.document()->isSam());
+    QCOMPARE(w.document()->engine().name, QStringLiteral("GrabCut"));
+    QVERIFY(w.engineLabel()->text().contains(QStringLiteral("GrabCut")));
+    QVERIFY(!w.action(QStringLiteral("checkpointInfo"))->isEnabled());
+    QTRY_COMPARE(w.document()->encodeState(), AnnotationDocument::EncodeState::Ready);
+    clickImage(w, QPointF(128, 96));
+    QTRY_VERIFY(w.document()->hasPrediction());
+}
+
+void TestSamWindow::infoDialogShowsConfig() {
+    MainWindow& w = *m_window;
+    QVERIFY(w.action(QStringLiteral("checkpointInfo"))->isEnabled());
+    QTest::keyClick(&w, Qt::Key_I, Qt::ControlModifier);
+    CheckpointInfoDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = w.findChild<CheckpointInfoDialog*>()) && dialog->isVisible());
+
+    QFile f(kData + "config.json");
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject cfg = QJsonDocument::fromJson(f.readAll()).object();
+    QHash<QString, QString> shown;
+    QTableWidget* t = dialog->configTable();
+    for (int r = 0; r < t->rowCount(); ++r)
+        shown.insert(t->item(r, 0)->text(), t->item(r, 1)->text());
+    const QList<QPair<QString, QString>> pairs{{"image_size", "img"},
+                                               {"embed_dim", "embed"},
+                                               {"depth", "depth"},
+                                               {"num_heads", "heads"},
+                                               {"window_size", "window"},
+                                               {"prompt_dim", "prompt"},
+                                               {"mask_in_chans", "mask_in"},
+                                               {"decoder_mlp_dim", "mlp"},
+                                               {"iou_head_hidden_dim", "iou_hidden"},
+                                               {"decoder_depth", "dec_depth"}};
+    for (const auto& [name, key] : pairs)
+        QCOMPARE(shown.value(name), QString::number(cfg[key].toInt()));
+    QCOMPARE(shown.value("global_blocks"), QStringLiteral("[1, 3]"));
+    QCOMPARE(shown.value("variant"), QStringLiteral("custom"));
+    QVERIFY(dialog->parameterTable()->rowCount() >= 4);
+
+    const int all = dialog->visibleKeyCount();
+    QVERIFY(all > 50);
+    QTest::keyClicks(dialog->keyFilter(), QStringLiteral("global_block.attention"));
+    QVERIFY(dialog->visibleKeyCount() > 0);
+    QVERIFY(dialog->visibleKeyCount() < all);
+
+    dialog->copyJson();
+    const QJsonObject json =
+        QJsonDocument::fromJson(QGuiApplication::clipboard()->text().toUtf8()).object();
+    QCOMPARE(json["config"].toObject()["image_size"].toInt(), 256);
+    QCOMPARE(json["config"].toObject()["global_blocks"].toArray().size(), 2);
+    QCOMPARE(json["device"].toString(), QStringLiteral("cpu"));
+    QCOMPARE(json["keys"].toArray().size(), all);
+    QVERIFY(json["path"].toString().endsWith(QStringLiteral("checkpoint.pth")));
+}
+
+void TestSamWindow::checkpointRemembered() {
+    m_window->close();  // writes the settings
+    m_window.reset();
+    MainWindow w;
+    w.restoreSettings(true);
+    QVERIFY(w.openFolder(m_dir->path()));
+    w.show();
+    WAIT_SAM_READY(w);
+    QVERIFY(w.document()->engine().checkpoint.endsWith(QStringLiteral("checkpoint.pth")));
+}
+
+QTEST_MAIN(TestSamWindow)
+#include "tst_samwindow.moc"
