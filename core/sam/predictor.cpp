@@ -128,18 +128,25 @@ void Predictor::Impl::clear() {
 
 Status Predictor::Impl::encode(const ImageView& view, const EncodeControl& control) {
     clear();
-    auto rgb = imageToRgb8(view);
-    if (!rgb)
-        return rgb.error();
     const int S = config.imageSize;
-    const ImageSize originalSize{rgb->width, rgb->height};
-    const ImageSize inputSize = modelInputSize(originalSize, S);
+    ImageSize originalSize, inputSize;
     ResizedImage small;
-    small.width = inputSize.width;
-    small.height = inputSize.height;
-    small.rgb = pillowResizeBilinear(rgb->rgb.data(), rgb->width, rgb->height, 3, inputSize.width,
-                                     inputSize.height);
-    rgb = Error::runtime("released");  // free the full-size copy before the encoder runs
+    {  // the full-size RGB copy is freed before the encoder runs
+        const auto rgb = imageToRgb8(view);
+        if (!rgb)
+            return rgb.error();
+        originalSize = {rgb->width, rgb->height};
+        inputSize = modelInputSize(originalSize, S);
+        if (inputSize.width < 1 || inputSize.height < 1)
+            return Error::invalid("image of " + std::to_string(originalSize.width) + " x " +
+                                  std::to_string(originalSize.height) +
+                                  " pixels is too thin: its short side would be 0 pixels at the "
+                                  "model input");
+        small.width = inputSize.width;
+        small.height = inputSize.height;
+        small.rgb = pillowResizeBilinear(rgb->rgb.data(), rgb->width, rgb->height, 3,
+                                         inputSize.width, inputSize.height);
+    }
 
     const auto pixels =
         torch::from_blob(small.rgb.data(), {small.height, small.width, 3}, torch::kUInt8)
@@ -298,15 +305,18 @@ Status Predictor::setEmbedding(const ImageEmbedding& e) {
                               std::to_string(e.values.size()) + " values); this model needs " +
                               std::to_string(P) + " x " + std::to_string(G) + " x " +
                               std::to_string(G));
-    if (e.imageSize.width <= 0 || e.imageSize.height <= 0)
-        return Error::invalid("embedding without a valid image size");
+    const ImageSize input = modelInputSize(e.imageSize, m_impl->config.imageSize);
+    if (e.imageSize.width <= 0 || e.imageSize.height <= 0 || input.width < 1 || input.height < 1)
+        return Error::invalid("embedding without a valid image size (" +
+                              std::to_string(e.imageSize.width) + " x " +
+                              std::to_string(e.imageSize.height) + ")");
     auto st = guarded<bool>("importing the embedding", [&]() -> Expected<bool> {
         m_impl->clear();
         m_impl->embedding =
             torch::from_blob(const_cast<float*>(e.values.data()), {1, P, G, G}, torch::kFloat32)
                 .to(m_impl->device, torch::kFloat32, false, /*copy=*/true);
         m_impl->original = e.imageSize;
-        m_impl->input = modelInputSize(e.imageSize, m_impl->config.imageSize);
+        m_impl->input = input;
         m_impl->hasImage = true;
         return true;
     });

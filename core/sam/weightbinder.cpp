@@ -65,7 +65,7 @@ Expected<BindReport> bindWeights(
         auto view = tensorFromRecord(record);
         const bool aligned =
             reinterpret_cast<std::uintptr_t>(record.data) % dtypeSize(record.dtype) == 0;
-        auto data = const_cast<torch::Tensor&>(target);
+        torch::Tensor data = target;  // shares the parameter's TensorImpl: set_data rebinds it
         if (device.is_cpu() && view.scalar_type() == wanted && aligned && view.is_contiguous()) {
             data.set_data(view);
             ++report.zeroCopy;

@@ -157,6 +157,12 @@ void TestPredictorInputs::badImagesAreErrors() {
     deep.bitDepth = 32;
     QVERIFY(!m_predictor->setImage(deep).ok());
 
+    const cv::Mat thin(600, 1, CV_8UC3, cv::Scalar(1, 2, 3));  // 1 pixel wide -> 0 at 256
+    st = m_predictor->setImage(viewOf(thin));
+    QVERIFY(!st.ok());
+    QVERIFY2(QString::fromStdString(st.error().message).contains("too thin"),
+             st.error().message.c_str());
+
     ImageView shortRows = viewOf(m_imageA);
     shortRows.strideBytes = 100;
     st = m_predictor->setImage(shortRows);
