@@ -1,7 +1,11 @@
 // Reading and writing the autosave JSON (see annotationjson.h for the layout).
 #include "core/annotation/annotationjson.h"
 
+#include <set>
+
 #include <nlohmann/json.hpp>
+
+#include "core/annotation/rle.h"
 
 namespace samdesk {
 
@@ -75,7 +79,25 @@ std::string annotationsToJson(const ImageAnnotations& a) {
     return j.dump(1) + "\n";
 }
 
-Expected<ImageAnnotations> annotationsFromJson(std::string_view text, const std::string& origin) {
+namespace {
+
+// ImageAnnotations::validate() without the mask sizes (for files whose masks were not decoded).
+Status validateIds(const ImageAnnotations& a) {
+    if (a.width <= 0 || a.height <= 0)
+        return Error::invalid("image size " + std::to_string(a.width) + "x" +
+                              std::to_string(a.height) + " is not positive");
+    std::set<int> ids;
+    for (const auto& o : a.objects)
+        if (o.id < 1 || !ids.insert(o.id).second)
+            return Error::invalid("object id " + std::to_string(o.id) +
+                                  " is not unique or below 1");
+    return {};
+}
+
+// Reads an annotation file; without `decodeMasks` the RLE strings are only checked (they parse
+// and cover the image), which is all the store needs to know before overwriting a file.
+Expected<ImageAnnotations> parseAnnotations(std::string_view text, const std::string& origin,
+                                            bool decodeMasks) {
     json j;
     try {
         j = json::parse(text);
@@ -121,13 +143,24 @@ Expected<ImageAnnotations> annotationsFromJson(std::string_view text, const std:
                                  std::to_string(a.height) + ", " + std::to_string(a.width) + "]"};
             const auto counts =
                 field(jm, "counts", json::value_t::string, what + " mask").get<std::string>();
-            auto mask = BinaryMask::fromRleString(w, h, counts);
-            if (!mask)
-                throw FieldError{what + ": " + mask.error().message};
-            o.mask = std::move(mask.value());
+            if (decodeMasks) {
+                auto mask = BinaryMask::fromRleString(w, h, counts);
+                if (!mask)
+                    throw FieldError{what + ": " + mask.error().message};
+                o.mask = std::move(mask.value());
+            } else {
+                auto runs = rleCountsFromString(counts);
+                if (!runs)
+                    throw FieldError{what + ": " + runs.error().message};
+                std::uint64_t sum = 0;
+                for (auto c : runs.value())
+                    sum += c;
+                if (sum != static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h))
+                    throw FieldError{what + ": mask RLE does not cover the image"};
+            }
             a.objects.push_back(std::move(o));
         }
-        if (auto st = a.validate(); !st)
+        if (auto st = decodeMasks ? a.validate() : validateIds(a); !st)
             return Error::format(origin + ": " + st.error().message);
         return a;
     } catch (const FieldError& e) {
@@ -135,6 +168,19 @@ Expected<ImageAnnotations> annotationsFromJson(std::string_view text, const std:
     } catch (const json::exception& e) {
         return Error::format(origin + ": " + e.what());
     }
+}
+
+}  // namespace
+
+Expected<ImageAnnotations> annotationsFromJson(std::string_view text, const std::string& origin) {
+    return parseAnnotations(text, origin, true);
+}
+
+Expected<std::string> checkAnnotationsJson(std::string_view text, const std::string& origin) {
+    auto a = parseAnnotations(text, origin, false);
+    if (!a)
+        return a.error();
+    return a->imageFile;
 }
 
 std::string labelsToJson(const LabelSet& labels) {

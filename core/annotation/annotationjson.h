@@ -25,6 +25,11 @@ std::string annotationsToJson(const ImageAnnotations& annotations);
 // mistyped field, a newer version, a mask whose RLE is broken or whose size is not the image's.
 Expected<ImageAnnotations> annotationsFromJson(std::string_view text, const std::string& origin);
 
+// The same checks as annotationsFromJson() without decoding the masks (their RLE strings are
+// checked to parse and cover the image): fast enough to run before every overwrite. Returns the
+// file's image name.
+Expected<std::string> checkAnnotationsJson(std::string_view text, const std::string& origin);
+
 std::string labelsToJson(const LabelSet& labels);
 Expected<LabelSet> labelsFromJson(std::string_view text, const std::string& origin);
 

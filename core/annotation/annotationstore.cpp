@@ -130,8 +130,8 @@ Status AnnotationStore::save(const ImageAnnotations& annotations, fs::path* setA
         return st;
     const std::string wanted = fs::path(annotations.imageFile).lexically_normal().generic_string();
     auto readsBack = [&](const std::string& text) {
-        auto old = annotationsFromJson(text, path->string());
-        return old && fs::path(old->imageFile).lexically_normal().generic_string() == wanted;
+        auto image = checkAnnotationsJson(text, path->string());
+        return image && fs::path(image.value()).lexically_normal().generic_string() == wanted;
     };
     if (auto st = protectExisting(path.value(), readsBack, setAside); !st)
         return st;
