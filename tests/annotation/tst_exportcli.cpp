@@ -123,15 +123,9 @@ void TestExportCli::errors_data() {
                                 << "--format must be";
     QTest::newRow("no out") << QStringList{"export", "--annotations", "@images", "--format", "coco"}
                             << "needs";
-    QTest::newRow("bad segmentation")
-        << QStringList{"export", "--annotations",       "@images", "--format", "coco", "--out",
-                       "@out",   "--coco-segmentation", "mesh"}
-        << "--coco-segmentation must be";
     QTest::newRow("not annotated")
         << QStringList{"export", "--annotations", "@images", "--format", "png", "--out", "@out"}
         << "has no samdesk annotations";
-    QTest::newRow("unknown option")
-        << QStringList{"export", "--annotation", "@images"} << "unknown option --annotation";
     QTest::newRow("import missing file")
         << QStringList{"import", "--format", "coco", "@images/nope.json", "--images", "@images"}
         << "nope.json";
