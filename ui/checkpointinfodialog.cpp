@@ -33,6 +33,7 @@ QTableWidget* twoColumnTable(const QStringList& headers, QWidget* parent) {
     auto* t = new QTableWidget(0, int(headers.size()), parent);
     t->setHorizontalHeaderLabels(headers);
     t->verticalHeader()->hide();
+    t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->horizontalHeader()->setStretchLastSection(true);
@@ -69,7 +70,7 @@ CheckpointInfoDialog::CheckpointInfoDialog(const CheckpointReport& report, QWidg
     connect(copy, &QPushButton::clicked, this, &CheckpointInfoDialog::copyJson);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
-    resize(860, 640);
+    resize(900, 680);
 }
 
 QWidget* CheckpointInfoDialog::summaryPage(const CheckpointReport& r) {
@@ -77,7 +78,7 @@ QWidget* CheckpointInfoDialog::summaryPage(const CheckpointReport& r) {
     auto* layout = new QHBoxLayout(page);
     auto* left = new QVBoxLayout;
     auto* form = new QFormLayout;
-    const QLocale locale = QLocale::c();
+    const QLocale locale(QLocale::English);  // thousands separators, whatever the system says
     auto label = [page](const QString& text) {
         auto* l = new QLabel(text, page);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -151,6 +152,7 @@ QWidget* CheckpointInfoDialog::keysPage(const CheckpointReport& r) {
     m_keys->setModel(m_proxy);
     m_keys->setSortingEnabled(false);
     m_keys->verticalHeader()->hide();
+    m_keys->verticalHeader()->setDefaultSectionSize(m_keys->fontMetrics().height() + 6);
     m_keys->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_keys->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_keys->horizontalHeader()->setStretchLastSection(true);

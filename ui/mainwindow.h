@@ -83,6 +83,7 @@ private:
     void chooseImage();
     void chooseFolder();
     void deleteSelection();
+    void exportAnnotations();
     void setDevice(const QString& device);
     void setPrecision(const QString& precision);
 

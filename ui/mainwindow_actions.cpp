@@ -5,11 +5,13 @@
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QStatusBar>
 #include <QToolBar>
 #include <QUndoStack>
 
 #include "core/document/annotationdocument.h"
 #include "ui/canvasview.h"
+#include "ui/exportdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/objectspanel.h"
 #include "ui/shortcutsdialog.h"
@@ -40,6 +42,9 @@ void MainWindow::createActions() {
             &QAction::triggered, this, &MainWindow::chooseFolder);
     connect(makeAction("openSample", tr("Open the &Sample Image")), &QAction::triggered, this,
             [this] { openImage(sampleImagePath()); });
+    connect(makeAction("export", tr("&Export..."), {QKeySequence(tr("Ctrl+E"))},
+                       tr("Write the annotations as PNG masks, COCO, YOLO or LabelMe")),
+            &QAction::triggered, this, &MainWindow::exportAnnotations);
     connect(makeAction("nextImage", tr("&Next Image"),
                        {QKeySequence(Qt::Key_D), QKeySequence(Qt::Key_PageDown)}),
             &QAction::triggered, doc, &AnnotationDocument::next);
@@ -198,6 +203,8 @@ void MainWindow::createMenus() {
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     file->addAction(a("openSample"));
     file->addSeparator();
+    file->addAction(a("export"));
+    file->addSeparator();
     file->addAction(a("nextImage"));
     file->addAction(a("previousImage"));
     file->addSeparator();
@@ -302,8 +309,26 @@ void MainWindow::updateActions() {
         action(QStringLiteral("candidate%1").arg(i + 1))
             ->setEnabled(i < m_document->candidateCount());
     action("checkpointInfo")->setEnabled(bool(m_document->engine().report));
+    // The bundled sample lives in the resources: nothing on disk to export next to.
+    action("export")->setEnabled(index >= 0 &&
+                                 !m_document->currentImagePath().startsWith(QLatin1String(":/")));
     action("useGrabCut")->setEnabled(m_document->isSam());
     action("refinePrevious")->setEnabled(m_document->engine().acceptsMaskInput);
+}
+
+void MainWindow::exportAnnotations() {
+    m_document->flush();  // the folder export reads the autosave files
+    const ImageFolder& images = m_document->images();
+    std::unique_ptr<ExportDialog> dialog;
+    if (images.isFolder())
+        dialog = std::make_unique<ExportDialog>(images.root(), m_document->labels(), this);
+    else
+        dialog =
+            std::make_unique<ExportDialog>(std::vector<ImageAnnotations>{m_document->annotations()},
+                                           images.root(), m_document->labels(), this);
+    connect(dialog.get(), &ExportDialog::exportFinished, this,
+            [this](bool, const QString& text) { statusBar()->showMessage(text, 10000); });
+    dialog->exec();
 }
 
 void MainWindow::setDevice(const QString& device) {

@@ -99,6 +99,35 @@ bool touchesInnerBorder(const cv::Mat& fg, const cv::Rect& roi, int w, int h) {
            (roi.x + roi.width < w && cv::countNonZero(fg.col(lastCol)) > 0);
 }
 
+// Around a foreground click, the pixels whose colour is close to the colour under the click
+// (within a disc of `radius`) become probable foreground: a disc alone would teach GrabCut the
+// colours of whatever surrounds a thin object (a ring, a branch) as foreground.
+void markSimilarColours(const cv::Mat& work, cv::Point centre, int seedRadius, int radius,
+                        cv::Mat& mask) {
+    cv::Mat seed = cv::Mat::zeros(work.size(), CV_8UC1);
+    cv::circle(seed, centre, seedRadius, 255, cv::FILLED);
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(work, mean, stddev, seed);
+    const double spread =
+        std::sqrt(stddev[0] * stddev[0] + stddev[1] * stddev[1] + stddev[2] * stddev[2]);
+    const double limit = std::max(30.0, 3.0 * spread);
+    const cv::Rect box =
+        clipped(cv::Rect(centre.x - radius, centre.y - radius, 2 * radius + 1, 2 * radius + 1),
+                work.cols, work.rows);
+    for (int y = box.y; y < box.y + box.height; ++y) {
+        const auto* px = work.ptr<cv::Vec3b>(y);
+        auto* m = mask.ptr<std::uint8_t>(y);
+        for (int x = box.x; x < box.x + box.width; ++x) {
+            const int dx = x - centre.x, dy = y - centre.y;
+            if (dx * dx + dy * dy > radius * radius || m[x] != cv::GC_PR_BGD)
+                continue;
+            const double d0 = px[x][0] - mean[0], d1 = px[x][1] - mean[1], d2 = px[x][2] - mean[2];
+            if (d0 * d0 + d1 * d1 + d2 * d2 <= limit * limit)
+                m[x] = cv::GC_PR_FGD;
+        }
+    }
+}
+
 // GrabCut over `roi`, scaled to the working size. Returns the foreground at the region's full
 // size (255 inside), or an empty matrix when the prompts give no foreground sample.
 Expected<cv::Mat> segmentRegion(const cv::Mat& bgr, const cv::Rect& roi, const PromptSet& prompts,
@@ -127,12 +156,12 @@ Expected<cv::Mat> segmentRegion(const cv::Mat& bgr, const cv::Rect& roi, const P
         }
     }
     const int certain = std::max(2, int(std::lround(0.012 * side)));
-    const int probable = std::max(4, int(std::lround(0.07 * side)));
+    const int probable = std::max(6, int(std::lround(0.12 * side)));
     std::vector<cv::Point> seeds;
     if (!prompts.box) {
         for (const auto& p : prompts.points)
             if (p.foreground)
-                cv::circle(mask, toWork(p.x, p.y), probable, cv::GC_PR_FGD, cv::FILLED);
+                markSimilarColours(work, toWork(p.x, p.y), certain, probable, mask);
     }
     for (const auto& p : prompts.points) {
         const cv::Point c = toWork(p.x, p.y);

@@ -2,12 +2,13 @@
 // so the app segments something useful out of the box.
 //
 // Seeding: a box becomes GrabCut's rectangle (outside = background); foreground points become
-// small certain-foreground discs inside larger probable-foreground discs, background points
-// certain-background discs. Without a box the work is limited to a region around the points.
-// The result keeps only the connected parts that touch a foreground point (or lie in the box);
-// when they reach the side of the region around the points, GrabCut runs again on the whole image.
-// GrabCut has no logits: the map holds the signed distance to the mask border in pixels (so the
-// threshold slider grows or shrinks the mask by up to 8 pixels), and there is no IoU score.
+// small certain-foreground discs, and the pixels of similar colour around them probable
+// foreground; background points become certain-background discs. Without a box the work is limited
+// to a region around the points. The result keeps only the connected parts that touch a foreground
+// point (or lie in the box); when they reach the side of the region around the points, GrabCut runs
+// again on the whole image. GrabCut has no logits: the map holds the signed distance to the mask
+// border in pixels (so the threshold slider grows or shrinks the mask by up to 8 pixels), and there
+// is no IoU score.
 #pragma once
 
 #include "core/engine/segmenter.h"

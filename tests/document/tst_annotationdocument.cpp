@@ -44,6 +44,7 @@ private Q_SLOTS:
     void refineObjectReplacesMask();
     void renameLabelRelabelsObjects();
     void unreadableImageKeepsCurrent();
+    void hoverPreview();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -325,6 +326,30 @@ void TestAnnotationDocument::unreadableImageKeepsCurrent() {
     QCOMPARE(doc.currentIndex(), 0);
     QCOMPARE(doc.images().count(), 3);
     QCOMPARE(doc.image().size(), QSize(kImageW, kImageH));
+}
+
+void TestAnnotationDocument::hoverPreview() {
+    AnnotationDocument doc(grabCutFactory());
+    QVERIFY(doc.openFolder(m_dir->path()));
+    WAIT_READY(doc);
+    doc.hover(discCentre(0));  // off by default: nothing happens
+    QVERIFY(!doc.hasPrediction());
+    doc.setHoverPreview(true);
+    doc.hover(discCentre(0) + QPointF(3, 0));
+    QTRY_VERIFY(doc.hasPrediction());
+    QVERIFY(doc.predictionIsHover());
+    QVERIFY(doc.prompts().isEmpty());
+    QVERIFY(discCoverage(doc.currentMask(), 0).first > 0.9);
+    QVERIFY(!doc.keepMask());  // a preview is not kept
+    QVERIFY(doc.annotations().objects.empty());
+    doc.endHover();
+    QVERIFY(!doc.hasPrediction());
+    // A click replaces the preview with a real prediction.
+    doc.hover(discCentre(0));
+    QTRY_VERIFY(doc.hasPrediction());
+    doc.addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.hasPrediction() && !doc.predictionIsHover());
+    QVERIFY(doc.keepMask());
 }
 
 QTEST_GUILESS_MAIN(TestAnnotationDocument)

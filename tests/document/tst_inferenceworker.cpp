@@ -73,6 +73,7 @@ private Q_SLOTS:
     void documentCancelAndResume();
     void badEngineKeepsPrevious();
     void switchingImageCancelsItsEncode();
+    void nextImageEncodedAhead();
 };
 
 void TestInferenceWorker::decodesCoalesce() {
@@ -191,6 +192,29 @@ void TestInferenceWorker::switchingImageCancelsItsEncode() {
     QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
     // One block of image 0, none of image 1, all of image 2 (the last: nothing to encode ahead).
     QCOMPARE(gates.blocksDone.load(), 1 + Gates::kBlocks);
+}
+
+void TestInferenceWorker::nextImageEncodedAhead() {
+    QTemporaryDir dir;
+    writeDiscImages(dir.path(), 3);
+    Gates gates;
+    gates.gateEncode = false;
+    gates.gatePredict = false;
+    AnnotationDocument doc(gatedFactory(&gates));
+    QVERIFY(doc.openFolder(dir.path()));
+    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
+    // While the user looks at image 0, image 1 is encoded without being asked.
+    QTRY_COMPARE(gates.blocksDone.load(), 2 * Gates::kBlocks);
+    QVERIFY(doc.next());
+    // Already encoded: ready at once (the worker answers from memory), no encoder block runs.
+    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
+    doc.addPoint(discCentre(1), true);
+    QTRY_VERIFY(doc.hasPrediction());
+    // Image 2 is then encoded ahead in turn; image 0 is still in memory when going back.
+    QTRY_COMPARE(gates.blocksDone.load(), 3 * Gates::kBlocks);
+    QVERIFY(doc.previous());
+    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
+    QCOMPARE(gates.blocksDone.load(), 3 * Gates::kBlocks);
 }
 
 QTEST_GUILESS_MAIN(TestInferenceWorker)

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void shiftDragDrawsBox();
     void boxToolDrag();
     void selectMarkerAndDelete();
+    void selectBoxAndDelete();
     void escapeClearsAndUndoRedoKeys();
     void enterKeepsObjectWithLabel();
     void zoomKeepsImageCoordinates();
@@ -131,6 +132,23 @@ void TestCanvas::selectMarkerAndDelete() {
     QCOMPARE(doc->prompts().points.size(), 1);
     QVERIFY(doc->prompts().points[0].foreground);
     QCOMPARE(w.canvas()->selectedPrompt(), -1);
+}
+
+void TestCanvas::selectBoxAndDelete() {
+    MainWindow& w = *m_window;
+    const QPointF c = discCentre(0);
+    const QRectF box(c - QPointF(40, 40), c + QPointF(40, 40));
+    dragImage(w, box.topLeft(), box.bottomRight(), Qt::ShiftModifier);
+    clickImage(w, c, Qt::RightButton);
+    AnnotationDocument* doc = w.document();
+    QVERIFY(doc->prompts().box.has_value());
+    // A click on the box's outline selects the box (no new point); Delete removes it.
+    clickImage(w, QPointF(box.center().x(), box.top()));
+    QCOMPARE(doc->prompts().points.size(), 1);
+    QCOMPARE(w.canvas()->selectedPrompt(), int(PromptState::kBoxId));
+    QTest::keyClick(&w, Qt::Key_Backspace);
+    QVERIFY(!doc->prompts().box.has_value());
+    QCOMPARE(doc->prompts().points.size(), 1);
 }
 
 void TestCanvas::escapeClearsAndUndoRedoKeys() {
