@@ -119,7 +119,8 @@ public:
     void setObjectColor(int id, std::optional<QColor> color);  // nullopt: the label's colour
     void setObjectVisible(int id, bool visible);
     // Reselects an object to refine it: its prompts come back when they are known (made in this
-    // session), else its mask shows as the current mask; Keep then replaces its mask.
+    // session), else its mask shows as the current mask (and, with SAM, goes with the first new
+    // prompt as the mask input); Keep then replaces its mask.
     void refineObject(int id);
     int refiningObject() const { return m_prompts.refiningObject; }
 

@@ -29,11 +29,12 @@ const QString kDefaultLabel = QStringLiteral("object");
 
 PromptState AnnotationDocument::withHint(PromptState state) const {
     // The refinement loop: the next prompt set carries the chosen candidate's low-res logits.
-    state.hint = MaskHint();
+    // Without a prediction yet, a hint already there (an object reselected for refinement) stays.
     if (m_prediction && !m_predictionIsHover && m_selected < candidateCount()) {
         const auto& lowRes = m_prediction->result.candidates[std::size_t(m_selected)].lowRes;
-        if (!lowRes.empty())
-            state.hint = {std::make_shared<const LowResLogits>(lowRes), m_engineGeneration};
+        state.hint = lowRes.empty() ? MaskHint()
+                                    : MaskHint{std::make_shared<const LowResLogits>(lowRes),
+                                               m_engineGeneration};
     }
     return state;
 }
@@ -225,9 +226,17 @@ void AnnotationDocument::setObjectVisible(int id, bool visible) {
 }
 
 void AnnotationDocument::refineObject(int id) {
-    if (!m_annotations.find(id) || m_prompts.refiningObject == id)
+    const AnnotationObject* o = m_annotations.find(id);
+    if (!o || m_prompts.refiningObject == id)
         return;
     PromptState next = m_objectPrompts.value(id);
+    if (!m_objectPrompts.contains(id) && m_engine.acceptsMaskInput && !o->mask.isNull()) {
+        // Kept in an earlier session: its prompts are gone, so its mask itself goes to SAM with
+        // the first new prompt.
+        next.hint = {std::make_shared<const LowResLogits>(maskToLowRes(
+                         o->mask.data(), o->mask.width(), o->mask.height(), m_engine.maskFrame)),
+                     m_engineGeneration};
+    }
     next.refiningObject = id;
     pushPrompts(tr("Refine #%1").arg(id), std::move(next));
 }

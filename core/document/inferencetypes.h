@@ -44,6 +44,7 @@ struct EngineStatus {
     QString device;  // "cpu, float32"; empty for GrabCut
     QString checkpoint;
     bool acceptsMaskInput = false;
+    MaskFrame maskFrame;  // SAM: where its mask input lies over the image
     std::shared_ptr<const CheckpointReport> report;  // SAM only
 };
 

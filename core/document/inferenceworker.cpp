@@ -120,6 +120,7 @@ void InferenceWorker::runEngine(const EngineChoice& choice) {
     status.device = QString::fromStdString(m_engine->deviceDescription());
     status.checkpoint = QString::fromStdString(choice.checkpoint);
     status.acceptsMaskInput = m_engine->acceptsMaskInput();
+    status.maskFrame = m_engine->maskFrame();
     status.report = loaded->report;
     Q_EMIT engineReady(status);
 }

@@ -41,7 +41,7 @@ struct PromptState {
     bool operator==(const PromptState&) const = default;
 
     // What the engine gets. SAM's guidance: several candidates for one ambiguous point, a single
-    // mask for several prompts or a box.
+    // mask for several prompts, a box or a mask input.
     PromptSet toPromptSet(bool withHint) const {
         PromptSet set;
         for (const auto& p : points)
@@ -49,9 +49,10 @@ struct PromptState {
         if (box)
             set.box = PromptBox{float(box->left()), float(box->top()), float(box->right()),
                                 float(box->bottom())};
-        set.multimask = points.size() == 1 && !box;
         if (withHint && hint.logits)
             set.maskInput = *hint.logits;
+        // One candidate as soon as a mask goes with the prompt: it says which object is meant.
+        set.multimask = points.size() == 1 && !box && set.maskInput.empty();
         return set;
     }
 };

@@ -73,6 +73,11 @@ std::string SamEngine::deviceDescription() const {
     return o.device + ", " + o.dtype;
 }
 
+MaskFrame SamEngine::maskFrame() const {
+    const SamConfig& c = m_impl->predictor->config();
+    return {c.imageSize, 4 * c.gridSize()};
+}
+
 const CheckpointReport& SamEngine::report() const {
     return m_impl->report;
 }

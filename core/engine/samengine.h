@@ -29,6 +29,7 @@ public:
     std::string name() const override;               // "SAM vit_b"
     std::string deviceDescription() const override;  // "cpu, float32"
     bool acceptsMaskInput() const override { return true; }
+    MaskFrame maskFrame() const override;
     Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
                                                    const EncodeHooks& hooks) override;
     Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) override;

@@ -52,6 +52,15 @@ struct LowResLogits {
     bool empty() const { return values.empty(); }
 };
 
+// Where SAM's low-res logits lie over the image: a square of `side` values covering the padded
+// `inputSize` x `inputSize` model input, whose top-left part shows the image resized so that its
+// longer side is `inputSize`. Zero for engines without a mask input.
+struct MaskFrame {
+    int inputSize = 0;  // S (1024 released)
+    int side = 0;       // 4G (256 released)
+    bool operator==(const MaskFrame&) const = default;
+};
+
 struct PromptSet {
     std::vector<PromptPoint> points;
     std::optional<PromptBox> box;
@@ -99,6 +108,8 @@ public:
     virtual std::string deviceDescription() const { return {}; }
     // True when predict() uses PromptSet::maskInput (the refinement loop).
     virtual bool acceptsMaskInput() const = 0;
+    // The geometry of maskInput (see MaskFrame); empty when acceptsMaskInput() is false.
+    virtual MaskFrame maskFrame() const { return {}; }
 
     // Slow, once per image. Errors: Cancelled, InvalidInput (empty image), Runtime.
     virtual Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
@@ -109,5 +120,12 @@ public:
 
 // Index of the candidate with the highest score (NaN scores count as lowest); 0 when empty.
 int bestCandidate(const std::vector<MaskCandidate>& candidates);
+
+// Low-res logits standing for a binary mask (width x height, non-zero inside) in `frame`: the
+// mask's share of each low-res cell mapped to [-magnitude, magnitude], the padding far outside.
+// Used to refine an object whose prompts are not known (kept in an earlier session). Empty when
+// the frame is empty.
+LowResLogits maskToLowRes(const std::uint8_t* mask, int width, int height, MaskFrame frame,
+                          float magnitude = 10.f);
 
 }  // namespace samdesk

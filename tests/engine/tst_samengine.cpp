@@ -56,6 +56,8 @@ private Q_SLOTS:
     void matchesReference();
     void refinementLoop();
     void sessionsSwitch();
+    void maskToLowResMatchesTheFrame_data();
+    void maskToLowResMatchesTheFrame();
     void brokenCheckpoints_data();
     void brokenCheckpoints();
 
@@ -199,6 +201,53 @@ void TestSamEngine::sessionsSwitch() {
     QVERIFY(a1->candidates[0].logits.steps() == a2->candidates[0].logits.steps());
     QCOMPARE(b1->candidates[0].logits.width(), 109);
     QVERIFY(a1->candidates[0].score != b1->candidates[0].score);
+}
+
+void TestSamEngine::maskToLowResMatchesTheFrame_data() {
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<int>("imageCells");  // columns of the frame that show the image
+    QTest::newRow("image_a size: no padding") << 256 << 192 << 64;
+    QTest::newRow("image_b size: resized and padded") << 109 << 163 << 43;
+}
+
+// The geometry of maskToLowRes is the predictor's (resize so the longer side is the input size,
+// pad right and bottom, 4 input pixels per cell): a mask of the left half of the image shows as
+// the left half of the image's columns, the padding as far outside.
+void TestSamEngine::maskToLowResMatchesTheFrame() {
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(int, imageCells);
+    const MaskFrame frame = m_engine->maskFrame();
+    QCOMPARE(frame.inputSize, 256);
+    QCOMPARE(frame.side, 64);
+    std::vector<std::uint8_t> mask(std::size_t(width) * height, 0);
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width / 2; ++x)
+            mask[std::size_t(y) * width + x] = 1;
+    const LowResLogits hint = maskToLowRes(mask.data(), width, height, frame);
+    QCOMPARE(hint.width, 64);
+    QCOMPARE(hint.height, 64);
+    const int rows = int(std::lround(height * 64.0 / std::max(width, height)));
+    const double half = imageCells * double(width / 2) / width;  // cells covered by the mask
+    for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 64; ++x) {
+            const float v = hint.values[std::size_t(y) * 64 + x];
+            if (x >= imageCells || y >= rows)
+                QCOMPARE(v, -10.f);  // padding
+            else if (x + 1 <= half)
+                QCOMPARE(v, 10.f);  // fully inside
+            else if (x >= half)
+                QCOMPARE(v, -10.f);  // fully outside
+        }
+    // Fed back to the model with a click, it gives one mask.
+    PromptSet p;
+    p.points = {{40.f, 60.f, true}};
+    p.maskInput = hint;
+    p.multimask = false;
+    auto r = m_engine->predict(width == 256 ? *m_a : *m_b, p);
+    QVERIFY(r.ok());
+    QCOMPARE(r->candidates.size(), std::size_t(1));
 }
 
 void TestSamEngine::brokenCheckpoints_data() {

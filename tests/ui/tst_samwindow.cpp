@@ -45,6 +45,7 @@ private Q_SLOTS:
     void clickGivesCandidates();
     void secondClickRefines();
     void keepRecordsSam();
+    void refineObjectFromEarlierVisit();
     void brokenCheckpointKeepsEngine_data();
     void brokenCheckpointKeepsEngine();
     void brokenCheckpointFromGrabCut();
@@ -144,6 +145,34 @@ void TestSamWindow::keepRecordsSam() {
     QCOMPARE(o.source, std::string("sam"));
     QVERIFY(std::abs(o.score - double(score)) < 1e-6);
     QVERIFY(o.mask == mask);
+}
+
+void TestSamWindow::refineObjectFromEarlierVisit() {
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    clickImage(w, QPointF(128, 96));
+    QTRY_VERIFY(doc->hasPrediction());
+    QTRY_VERIFY(w.action(QStringLiteral("keepMask"))->isEnabled());
+    QTest::keyClick(&w, Qt::Key_Return);
+    const BinaryMask kept = doc->annotations().objects[0].mask;
+    // Away and back: the prompts the object was made with are forgotten.
+    QTest::keyClick(&w, Qt::Key_D);
+    QTest::keyClick(&w, Qt::Key_A);
+    QTRY_COMPARE(doc->encodeState(), AnnotationDocument::EncodeState::Ready);
+    QCOMPARE(int(doc->annotations().objects.size()), 1);
+    doc->refineObject(1);
+    QCOMPARE(doc->refiningObject(), 1);
+    QVERIFY(doc->prompts().isEmpty());
+    QVERIFY(doc->currentMask() == kept);  // its mask shows as the current mask
+    QVERIFY(doc->prompts().hint.logits);  // and goes to SAM with the first new prompt
+    QCOMPARE(doc->prompts().hint.logits->width, 64);
+    clickImage(w, QPointF(166, 58), Qt::RightButton);
+    QVERIFY(doc->prompts().hint.logits);
+    QTRY_VERIFY(doc->hasPrediction());
+    QCOMPARE(doc->candidateCount(), 1);
+    QTest::keyClick(&w, Qt::Key_Return);
+    QCOMPARE(int(doc->annotations().objects.size()), 1);  // replaced, not added
+    QCOMPARE(doc->refiningObject(), 0);
 }
 
 void TestSamWindow::brokenCheckpointKeepsEngine_data() {
