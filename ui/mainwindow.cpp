@@ -36,6 +36,7 @@ MainWindow::MainWindow(EngineFactory factory, QWidget* parent) : QMainWindow(par
     createToolBar();
 
     connect(m_document, &AnnotationDocument::currentImageChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &AnnotationDocument::imageListChanged, this, &MainWindow::updateTitle);
     connect(m_document, &AnnotationDocument::engineChanged, this, &MainWindow::updateEngineStatus);
     connect(m_document, &AnnotationDocument::engineLoadingChanged, this,
             &MainWindow::updateEngineStatus);
@@ -177,8 +178,16 @@ void MainWindow::updateEncodeStatus() {
 
 void MainWindow::updateTitle() {
     const QString path = m_document->currentImagePath();
-    setWindowTitle(path.isEmpty() ? tr("samdesk")
-                                  : tr("%1 - samdesk").arg(QFileInfo(path).fileName()));
+    const int count = m_document->images().count();
+    if (path.isEmpty())
+        setWindowTitle(tr("samdesk"));
+    else if (count > 1)
+        setWindowTitle(tr("%1 (%2 of %3) - samdesk")
+                           .arg(QFileInfo(path).fileName())
+                           .arg(m_document->currentIndex() + 1)
+                           .arg(count));
+    else
+        setWindowTitle(tr("%1 - samdesk").arg(QFileInfo(path).fileName()));
 }
 
 void MainWindow::showError(const QString& title, const QString& text) {

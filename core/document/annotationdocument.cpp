@@ -45,6 +45,10 @@ void AnnotationDocument::connectWorker() {
     connect(w, &InferenceWorker::encodeFailed, this, &AnnotationDocument::onEncodeFailed);
     connect(w, &InferenceWorker::decoded, this, &AnnotationDocument::onDecoded);
     connect(w, &InferenceWorker::decodeFailed, this, &AnnotationDocument::onDecodeFailed);
+    connect(w, &InferenceWorker::prefetched, this, [this](const QString& key, const QImage& image) {
+        m_aheadKey = key;
+        m_aheadImage = image;
+    });
 }
 
 // ---- Images -----------------------------------------------------------------------------------
@@ -122,16 +126,24 @@ QString AnnotationDocument::keyFor(const QString& path) const {
 // Reads the image and its annotations and makes it current. The previous image's autosave has
 // been flushed by the caller.
 bool AnnotationDocument::showImage(const QString& path, int index) {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    QImage image = reader.read();
-    if (image.isNull()) {
-        Q_EMIT error(tr("Cannot open %1: %2").arg(path, reader.errorString()));
-        return false;
+    const QString key = keyFor(path);
+    QImage image;
+    if (key == m_aheadKey && !m_aheadImage.isNull()) {
+        image = m_aheadImage;  // read on the inference thread with its encoding ahead
+    } else {
+        QImageReader reader(path);
+        reader.setAutoTransform(true);
+        image = reader.read();
+        if (image.isNull()) {
+            Q_EMIT error(tr("Cannot open %1: %2").arg(path, reader.errorString()));
+            return false;
+        }
     }
+    m_aheadKey.clear();
+    m_aheadImage = QImage();
     m_image = std::move(image);
     m_index = index;
-    m_imageKey = keyFor(path);
+    m_imageKey = key;
     m_undo.clear();
     m_objectPrompts.clear();
     m_prompts = PromptState();
@@ -194,8 +206,12 @@ void AnnotationDocument::onEngineReady(const EngineStatus& status) {
     m_engineLoading = false;
     Q_EMIT engineLoadingChanged(false);
     Q_EMIT engineChanged();
-    if (!status.checkpoint.isEmpty())
-        Q_EMIT message(tr("%1 loaded (%2)").arg(status.name, status.device));
+    if (!status.checkpoint.isEmpty()) {
+        QString text = tr("%1 loaded (%2)").arg(status.name, status.device);
+        if (status.device.startsWith(QLatin1String("cpu")) && cudaDeviceAvailable())
+            text += tr(" - a CUDA GPU is available: Model > Device > CUDA GPU");
+        Q_EMIT message(text);
+    }
     // The worker dropped the old engine's sessions: encode the current image again.
     if (!m_image.isNull())
         requestEncode();

@@ -223,6 +223,8 @@ private:
     double m_lastDecodeMs = 0;
     double m_lastRoundTripMs = 0;
     QElapsedTimer m_promptClock;
+    QString m_aheadKey;  // the image read (and encoded) ahead of time, and its pixels
+    QImage m_aheadImage;
 
     bool m_hoverEnabled = false;
     std::optional<QPointF> m_hoverPoint;

@@ -113,6 +113,7 @@ void InferenceWorker::runEngine(const EngineChoice& choice) {
         return;
     }
     m_engine = std::move(loaded->engine);
+    m_warmedUp = false;
     m_sessions.clear();
     m_sessionOrder.clear();
     EngineStatus status;
@@ -177,11 +178,28 @@ void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
                                 session.error().kind == Error::Kind::Cancelled);
         return;
     }
+    std::shared_ptr<ImageSession> kept = session.value();
     keepSession(request.key, std::move(session.value()));
-    if (ahead)
-        Q_EMIT prefetched(request.key);
-    else
-        Q_EMIT encoded(request.key, double(timer.nsecsElapsed()) / 1e6, false);
+    if (ahead) {
+        Q_EMIT prefetched(request.key, image);
+        return;
+    }
+    Q_EMIT encoded(request.key, double(timer.nsecsElapsed()) / 1e6, false);
+    warmUp(*kept);
+}
+
+// The first decode of an engine pays for allocations and lazy initialisation; paying it right
+// after the first encode (unless a click is already waiting) keeps it off the user's first click.
+void InferenceWorker::warmUp(ImageSession& session) {
+    if (m_warmedUp)
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_pendingDecode || m_pendingEncode || m_pendingEngine)
+            return;
+    }
+    m_warmedUp = true;
+    m_engine->warmUp(session);
 }
 
 void InferenceWorker::runDecode(const DecodeRequest& request) {

@@ -52,7 +52,8 @@ Q_SIGNALS:
     // `reused`: the image was still encoded from an earlier visit or encoded ahead of time.
     void encoded(const QString& key, double milliseconds, bool reused);
     void encodeFailed(const QString& key, const QString& message, bool cancelled);
-    void prefetched(const QString& key);
+    // An image encoded ahead of time, with its decoded pixels (so opening it reads no file).
+    void prefetched(const QString& key, const QImage& image);
     void decoded(const samdesk::DecodeResultPtr& result);
     // `notEncoded`: there is no session for the image (encode it, then ask again).
     void decodeFailed(quint64 requestId, const QString& imageKey, const QString& message,
@@ -65,6 +66,7 @@ private:
     void runEncode(const EncodeRequest& request, bool ahead);
     void runDecode(const DecodeRequest& request);
     void keepSession(const QString& key, std::shared_ptr<ImageSession> session);
+    void warmUp(ImageSession& session);
 
     EngineFactory m_factory;
     std::unique_ptr<Segmenter> m_engine;
@@ -82,6 +84,7 @@ private:
     std::atomic<bool> m_cancelEncode{false};
     std::atomic<bool> m_cancelPrefetch{false};
     std::atomic<int> m_decodesRun{0};
+    bool m_warmedUp = false;  // the engine's first decode is done (allocations, caches)
 };
 
 }  // namespace samdesk

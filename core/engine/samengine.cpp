@@ -146,4 +146,10 @@ Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSe
     return result;
 }
 
+void SamEngine::warmUp(ImageSession& session) {
+    PromptSet centre;
+    centre.points = {{session.width() / 2.f, session.height() / 2.f, true}};
+    (void)predict(session, centre);  // the result is not needed, only the work
+}
+
 }  // namespace samdesk

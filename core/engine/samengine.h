@@ -33,6 +33,7 @@ public:
     Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
                                                    const EncodeHooks& hooks) override;
     Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) override;
+    void warmUp(ImageSession& session) override;
 
     // The checkpoint's description, with the device and load time filled in.
     const CheckpointReport& report() const;

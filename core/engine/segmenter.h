@@ -116,6 +116,9 @@ public:
                                                            const EncodeHooks& control) = 0;
     // Fast, per prompt set. Errors: InvalidInput (no prompt, foreign session), Runtime.
     virtual Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) = 0;
+    // Runs what the first prediction would pay for once (allocations, lazy initialisation), so
+    // that the user's first click does not. Optional; the default does nothing.
+    virtual void warmUp(ImageSession& session) { (void)session; }
 };
 
 // Index of the candidate with the highest score (NaN scores count as lowest); 0 when empty.
