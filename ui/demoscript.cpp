@@ -190,10 +190,10 @@ void DemoScript::latencyClick() {
     if (done == m_latencyTotal) {
         m_latencyTotal = 0;
         std::printf(
-            "click-to-mask latency over %d clicks (%s, %s): median %.1f ms, min %.1f, "
-            "max %.1f; decode on the inference thread: median %.1f ms\n",
+            "click-to-mask latency over %d clicks (%s, %s): first %.1f ms, median %.1f ms, "
+            "min %.1f, max %.1f; decode on the inference thread: median %.1f ms\n",
             int(m_latencies.size()), qPrintable(doc->engine().name),
-            qPrintable(doc->engine().device), median(m_latencies),
+            qPrintable(doc->engine().device), m_latencies.first(), median(m_latencies),
             *std::min_element(m_latencies.begin(), m_latencies.end()),
             *std::max_element(m_latencies.begin(), m_latencies.end()), median(m_decodes));
         std::fflush(stdout);
