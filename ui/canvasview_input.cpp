@@ -1,0 +1,169 @@
+// The canvas's input: mouse presses, drags and releases turned into prompts, panning, Space.
+#include <QKeyEvent>
+#include <QScrollBar>
+
+#include "core/document/annotationdocument.h"
+#include "ui/canvasview.h"
+#include "ui/promptmarkeritem.h"
+
+namespace samdesk {
+
+namespace {
+constexpr int kDragThreshold = 4;  // screen pixels before a press becomes a drag
+}
+
+// ---- Mouse ------------------------------------------------------------------------------------
+
+void CanvasView::mousePressEvent(QMouseEvent* event) {
+    const QPoint pos = event->position().toPoint();
+    setFocus(Qt::MouseFocusReason);
+    if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld)) {
+        m_drag = Drag::Pan;
+        m_pressPos = pos;
+        viewport()->setCursor(Qt::ClosedHandCursor);
+        event->accept();
+        return;
+    }
+    if (m_document->image().isNull() ||
+        (event->button() != Qt::LeftButton && event->button() != Qt::RightButton))
+        return;
+    if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::AltModifier)) {
+        if (PromptMarkerItem* m = markerAt(pos)) {
+            selectPrompt(m->promptId());
+            m_drag = Drag::Marker;
+            m_dragMarker = m->promptId();
+            event->accept();
+            return;
+        }
+        // A click on the box's outline selects the box.
+        const QRectF box = m_boxItem->isVisible() ? m_boxItem->rect() : QRectF();
+        if (!box.isEmpty()) {
+            const QRectF outer = box.adjusted(-4 / zoom(), -4 / zoom(), 4 / zoom(), 4 / zoom());
+            const QRectF inner = box.adjusted(4 / zoom(), 4 / zoom(), -4 / zoom(), -4 / zoom());
+            const QPointF p = imagePointAt(pos);
+            if (outer.contains(p) && !inner.contains(p)) {
+                selectPrompt(PromptState::kBoxId);
+                event->accept();
+                return;
+            }
+        }
+    }
+    m_drag = Drag::Pending;
+    m_dragButton = event->button();
+    m_pressPos = pos;
+    m_pressImagePos = imagePointAt(pos);
+    m_pressBackground =
+        event->button() == Qt::RightButton || (event->modifiers() & Qt::AltModifier);
+    event->accept();
+}
+
+void CanvasView::mouseMoveEvent(QMouseEvent* event) {
+    const QPoint pos = event->position().toPoint();
+    const QPointF imagePos = imagePointAt(pos);
+    Q_EMIT cursorMoved(imagePos, insideImage(imagePos));
+    switch (m_drag) {
+        case Drag::Pan: {
+            const QPoint d = pos - m_pressPos;
+            m_pressPos = pos;
+            horizontalScrollBar()->setValue(horizontalScrollBar()->value() - d.x());
+            verticalScrollBar()->setValue(verticalScrollBar()->value() - d.y());
+            m_fit = false;
+            break;
+        }
+        case Drag::Marker: {
+            const QImage& image = m_document->image();
+            const QPointF p(std::clamp(imagePos.x(), 0.0, image.width() - 0.01),
+                            std::clamp(imagePos.y(), 0.0, image.height() - 0.01));
+            for (PromptMarkerItem* m : m_markers)
+                if (m->promptId() == m_dragMarker)
+                    m->setPos(p);
+            m_document->movePoint(m_dragMarker, p);  // live: only the newest position is decoded
+            break;
+        }
+        case Drag::Pending: {
+            const bool boxAllowed =
+                m_dragButton == Qt::LeftButton && !m_pressBackground &&
+                (m_tool == Tool::Box || (event->modifiers() & Qt::ShiftModifier));
+            if (boxAllowed && (pos - m_pressPos).manhattanLength() > kDragThreshold) {
+                m_drag = Drag::Box;
+                m_rubberBand->setRect(QRectF(m_pressImagePos, imagePos).normalized());
+                m_rubberBand->show();
+            }
+            break;
+        }
+        case Drag::Box:
+            m_rubberBand->setRect(QRectF(m_pressImagePos, imagePos).normalized());
+            break;
+        case Drag::None:
+            if (insideImage(imagePos) && !(event->buttons() & Qt::AllButtons))
+                m_document->hover(imagePos);
+            else
+                m_document->endHover();
+            break;
+    }
+    QGraphicsView::mouseMoveEvent(event);
+}
+
+void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
+    const Drag drag = m_drag;
+    m_drag = Drag::None;
+    switch (drag) {
+        case Drag::Pan:
+            viewport()->setCursor(m_spaceHeld ? Qt::OpenHandCursor : Qt::CrossCursor);
+            break;
+        case Drag::Pending: {
+            // A click; a sloppy one that moved a little still counts.
+            const bool click = (event->position().toPoint() - m_pressPos).manhattanLength() < 12;
+            if (click && insideImage(m_pressImagePos)) {
+                selectPrompt(-1);
+                m_document->addPoint(m_pressImagePos, !m_pressBackground);
+            }
+            break;
+        }
+        case Drag::Box: {
+            m_rubberBand->hide();
+            const QRectF box =
+                QRectF(m_pressImagePos, imagePointAt(event->position().toPoint())).normalized();
+            selectPrompt(-1);
+            m_document->setBox(box);
+            break;
+        }
+        case Drag::Marker:
+        case Drag::None:
+            break;
+    }
+    event->accept();
+}
+
+void CanvasView::mouseDoubleClickEvent(QMouseEvent* event) {
+    // A double click is two clicks: the second press must not be lost.
+    mousePressEvent(event);
+}
+
+void CanvasView::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = true;
+        viewport()->setCursor(Qt::OpenHandCursor);
+        event->accept();
+        return;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+void CanvasView::keyReleaseEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = false;
+        viewport()->setCursor(Qt::CrossCursor);
+        event->accept();
+        return;
+    }
+    QGraphicsView::keyReleaseEvent(event);
+}
+
+void CanvasView::leaveEvent(QEvent* event) {
+    m_document->endHover();
+    Q_EMIT cursorMoved(QPointF(), false);
+    QGraphicsView::leaveEvent(event);
+}
+
+}  // namespace samdesk
