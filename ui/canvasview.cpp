@@ -112,6 +112,11 @@ void CanvasView::rebuildObjects() {
             CachedOutline c = (it != m_outlineCache.constEnd() && it->mask == o.mask)
                                   ? *it
                                   : CachedOutline{o.mask, maskOutline(o.mask)};
+            if (o.id == m_highlighted) {
+                QPen bold(Qt::white, 3.5);
+                bold.setCosmetic(true);
+                outlines.append({c.path, bold});
+            }
             outlines.append({c.path, pen});
             cache.insert(o.id, std::move(c));
         }
@@ -173,6 +178,13 @@ void CanvasView::rebuildPrompts() {
         m_boxItem->hide();
     }
     syncRefining();
+}
+
+void CanvasView::setHighlightedObject(int id) {
+    if (m_highlighted == id)
+        return;
+    m_highlighted = id;
+    rebuildObjects();
 }
 
 void CanvasView::setShowObjects(bool show) {

@@ -35,6 +35,9 @@ public:
     void zoomToFit();
     void zoomActualSize();
     void setShowObjects(bool show);
+    // The object drawn with a bold white outline (selected in the object list); 0: none.
+    void setHighlightedObject(int id);
+    int highlightedObject() const { return m_highlighted; }
 
     // The point of the image under a viewport position, and back (tests click with these).
     QPointF imagePointAt(QPoint viewportPos) const;
@@ -97,6 +100,7 @@ private:
     bool m_fit = true;
     bool m_showObjects = true;
     int m_drawnRefining = 0;  // the object left out of the objects layer
+    int m_highlighted = 0;
     bool m_spaceHeld = false;
     Drag m_drag = Drag::None;
     Qt::MouseButton m_dragButton = Qt::NoButton;

@@ -71,6 +71,8 @@ MainWindow::MainWindow(EngineFactory factory, QWidget* parent) : QMainWindow(par
     connect(m_document, &AnnotationDocument::predictionChanged, this, &MainWindow::updateActions);
     connect(m_document, &AnnotationDocument::imageListChanged, this, &MainWindow::updateActions);
     connect(m_document, &AnnotationDocument::currentImageChanged, this, &MainWindow::updateActions);
+    connect(m_objects, &ObjectsPanel::selectedObjectChanged, m_canvas,
+            &CanvasView::setHighlightedObject);
     connect(m_canvas, &CanvasView::zoomChanged, this, [this](double z) {
         m_zoomLabel->setText(QStringLiteral("%1 %").arg(z * 100.0, 0, 'f', z < 0.1 ? 1 : 0));
     });

@@ -75,6 +75,10 @@ ObjectsPanel::ObjectsPanel(AnnotationDocument* document, QWidget* parent)
     connect(m_objects, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
         m_document->refineObject(item->data(0, Qt::UserRole).toInt());
     });
+    connect(m_objects, &QTreeWidget::itemSelectionChanged, this, [this] {
+        if (!m_rebuilding)
+            Q_EMIT selectedObjectChanged(selectedObject());
+    });
     layout->addWidget(m_objects);
     m_count = new QLabel(this);
     layout->addWidget(m_count);
@@ -128,6 +132,8 @@ void ObjectsPanel::rebuildObjects() {
             item->setSelected(true);
     }
     m_rebuilding = false;
+    if (selectedObject() != selected)
+        Q_EMIT selectedObjectChanged(selectedObject());
     const int n = int(m_document->annotations().objects.size());
     m_count->setText(n == 1 ? tr("1 object") : tr("%1 objects").arg(n));
 }

@@ -30,6 +30,9 @@ public:
     void relabelSelected();
     void recolourSelected();
 
+Q_SIGNALS:
+    void selectedObjectChanged(int id);  // 0: none
+
 private:
     void rebuildLabels();
     void scheduleRebuild();

@@ -190,11 +190,13 @@ void TestCanvas::enterKeepsObjectWithLabel() {
     QVERIFY(!doc->annotations().objects[0].visible);
     QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
     QVERIFY(doc->annotations().objects[0].visible);
-    // Selected in the list, Delete removes it.
+    // Selected in the list, it is highlighted on the canvas; Delete removes it.
     QTRY_COMPARE(list->topLevelItem(0)->checkState(0), Qt::Checked);
     w.objectsPanel()->selectObject(1);
+    QCOMPARE(w.canvas()->highlightedObject(), 1);
     QTest::keyClick(&w, Qt::Key_Delete);
     QVERIFY(doc->annotations().objects.empty());
+    QTRY_COMPARE(w.canvas()->highlightedObject(), 0);
 }
 
 void TestCanvas::zoomKeepsImageCoordinates() {
