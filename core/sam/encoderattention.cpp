@@ -1,9 +1,15 @@
-// Encoder attention. The order of operations follows the reference (scale q before q k^T, the
-// relative terms from the unscaled q) so float32 results match it to rounding.
+// Encoder attention. The order of operations follows the reference (the relative terms from the
+// unscaled q, added to the scaled scores in the reference's order) so float32 results match it
+// to rounding.
 #include "core/sam/encoderattention.h"
+
+#include <ATen/record_function.h>
 
 #include <algorithm>
 #include <cmath>
+
+#include "core/sam/encoderworkspace.h"
+#include "core/sam/gridattention.h"
 
 namespace samdesk {
 
@@ -14,20 +20,7 @@ constexpr std::int64_t kAttentionChunkBytes = std::int64_t(16) << 20;
 }  // namespace
 
 torch::Tensor relativePositions(const torch::Tensor& table, std::int64_t size) {
-    const std::int64_t rows = 2 * size - 1;
-    torch::Tensor resized = table;
-    if (table.size(0) != rows) {
-        // Only at an input size the checkpoint was not trained for.
-        namespace F = torch::nn::functional;
-        resized = F::interpolate(table.transpose(0, 1).unsqueeze(0).to(torch::kFloat32),
-                                 F::InterpolateFuncOptions()
-                                     .size(std::vector<std::int64_t>{rows})
-                                     .mode(torch::kLinear)
-                                     .align_corners(false))
-                      .squeeze(0)
-                      .transpose(0, 1)
-                      .to(table.scalar_type());
-    }
+    const auto resized = reversedRelTable(table, size, table.scalar_type()).flip({0});
     const auto coords =
         torch::arange(size, torch::TensorOptions().dtype(torch::kLong).device(table.device()));
     const auto index = coords.unsqueeze(1) - coords.unsqueeze(0) + (size - 1);
@@ -36,21 +29,78 @@ torch::Tensor relativePositions(const torch::Tensor& table, std::int64_t size) {
 
 EncoderAttentionImpl::EncoderAttentionImpl(std::int64_t dim, std::int64_t heads, std::int64_t side)
     : m_heads(heads) {
-    m_qkv = register_module("qkv", Linear(dim, 3 * dim));
-    m_outProj = register_module("out_proj", Linear(dim, dim));
+    qkv = register_module("qkv", Linear(dim, 3 * dim));
+    outProj = register_module("out_proj", Linear(dim, dim));
     m_relPosRows = emptyParameter(*this, "rel_pos_rows", {2 * side - 1, dim / heads});
     m_relPosCols = emptyParameter(*this, "rel_pos_cols", {2 * side - 1, dim / heads});
 }
 
 torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) {
+    if (!x.is_cpu())
+        return forwardTorch(x);
+    const auto B = x.size(0), H = x.size(1), W = x.size(2), C = x.size(3);
+    EncoderWorkspace ws;
+    const auto normed = x.reshape({B * H * W, C}).to(gemmInputType(*qkv)).contiguous();
+    auto out = torch::zeros({B * H * W, C});
+    addTo(out, normed, B, H, W, 0, ws);
+    return out.view({B, H, W, C});
+}
+
+void EncoderAttentionImpl::addTo(torch::Tensor& residual, const torch::Tensor& normed,
+                                 std::int64_t batch, std::int64_t H, std::int64_t W, int window,
+                                 EncoderWorkspace& ws) {
+    const std::int64_t C = qkv->weight.size(1), hd = C / m_heads, tokens = batch * H * W;
+    const auto type = gemmInputType(*qkv);
+    const bool low = type == torch::kBFloat16;
+    auto qkvOut = EncoderWorkspace::matrix(ws.qkv, tokens, 3 * C, torch::kFloat32);
+    linearInto(*qkv, normed, qkvOut, /*accumulate=*/false);
+    torch::Tensor qkvIn = qkvOut;
+    if (low) {
+        qkvIn = EncoderWorkspace::matrix(ws.qkvLow, tokens, 3 * C, torch::kBFloat16);
+        toBf16Into(qkvOut, qkvIn);
+    }
+    const std::int64_t sideH = window > 0 ? window : H, sideW = window > 0 ? window : W;
+    const auto tableH = reversedRelTable(m_relPosRows, sideH, type);
+    const auto tableW = reversedRelTable(m_relPosCols, sideW, type);
+    const auto bias = qkv->bias.to(torch::kFloat32).contiguous();
+    AttentionArgs args;
+    args.ldQkv = 3 * C;
+    args.bf16 = low;
+    args.heads = m_heads;
+    args.headDim = hd;
+    args.tableH = tableH.data_ptr();
+    args.tableW = tableW.data_ptr();
+    args.scale = static_cast<float>(std::pow(static_cast<double>(hd), -0.5));
+    auto attention = EncoderWorkspace::matrix(ws.attention, tokens, C, torch::kFloat32);
+    const std::int64_t perItem = H * W;
+    RECORD_FUNCTION(window > 0 ? "samdesk::windowed attention" : "samdesk::global attention",
+                    std::vector<c10::IValue>());
+    for (std::int64_t b = 0; b < batch; ++b) {
+        args.qkv =
+            static_cast<const char*>(qkvIn.data_ptr()) + b * perItem * 3 * C * qkvIn.element_size();
+        float* out = attention.data_ptr<float>() + b * perItem * C;
+        if (window > 0)
+            windowedAttention(args, H, W, window, bias.data_ptr<float>(), out, C, ws.scratch);
+        else
+            gridAttention(args, H, W, out, C, ws.scratch);
+    }
+    torch::Tensor attentionIn = attention;
+    if (low) {
+        attentionIn = EncoderWorkspace::matrix(ws.attentionLow, tokens, C, torch::kBFloat16);
+        toBf16Into(attention, attentionIn);
+    }
+    linearInto(*outProj, attentionIn, residual, /*accumulate=*/true);
+}
+
+torch::Tensor EncoderAttentionImpl::forwardTorch(const torch::Tensor& x) {
     const auto B = x.size(0), H = x.size(1), W = x.size(2), C = x.size(3);
     const auto hd = C / m_heads;
     // (B, H W, 3, heads, hd) -> (3, B heads, H W, hd)
-    const auto qkv = m_qkv(x)
-                         .reshape({B, H * W, 3, m_heads, hd})
-                         .permute({2, 0, 3, 1, 4})
-                         .reshape({3, B * m_heads, H * W, hd});
-    const auto q = qkv[0], k = qkv[1], v = qkv[2];
+    const auto qkvAll = qkv(x)
+                            .reshape({B, H * W, 3, m_heads, hd})
+                            .permute({2, 0, 3, 1, 4})
+                            .reshape({3, B * m_heads, H * W, hd});
+    const auto q = qkvAll[0], k = qkvAll[1], v = qkvAll[2];
     const double scale = std::pow(static_cast<double>(hd), -0.5);  // as the reference's hd**-0.5
 
     const auto rh = relativePositions(m_relPosRows, H);  // (H, H, hd)
@@ -93,7 +143,7 @@ torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) {
     }
     const auto out =
         merged.view({B, m_heads, H, W, hd}).permute({0, 2, 3, 1, 4}).reshape({B, H, W, C});
-    return m_outProj(out);
+    return outProj(out);
 }
 
 }  // namespace samdesk

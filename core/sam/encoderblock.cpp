@@ -1,7 +1,10 @@
 // Encoder block. The zero padding of windowed blocks happens AFTER norm1, and the padded tokens
 // are not masked in attention: the reference does exactly this, and padding before the norm
-// gives different numbers.
+// gives different numbers. The CPU path gets the same result without materialising the padding
+// (gridattention.h); the libtorch path below pads and partitions as the reference does.
 #include "core/sam/encoderblock.h"
+
+#include "core/sam/encoderworkspace.h"
 
 namespace samdesk {
 
@@ -44,12 +47,34 @@ EncoderBlockImpl::EncoderBlockImpl(const SamConfig& config, int window) : m_wind
 }
 
 torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& x) {
+    if (!x.is_cpu())
+        return forwardTorch(x);
+    const auto B = x.size(0), H = x.size(1), W = x.size(2), C = x.size(3);
+    auto tokens = x.to(torch::kFloat32).reshape({B * H * W, C}).clone();
+    EncoderWorkspace ws;
+    forwardInPlace(tokens, B, H, W, ws);
+    return tokens.view({B, H, W, C});
+}
+
+void EncoderBlockImpl::forwardInPlace(torch::Tensor& tokens, std::int64_t batch, std::int64_t H,
+                                      std::int64_t W, EncoderWorkspace& ws) {
+    const std::int64_t rows = tokens.size(0), C = tokens.size(1);
+    const auto type = gemmInputType(*m_attention->qkv);
+    auto normed = EncoderWorkspace::matrix(ws.normed, rows, C, type);
+    layerNormInto(*m_attentionNorm, tokens, normed);
+    m_attention->addTo(tokens, normed, batch, H, W, m_window, ws);
+
+    layerNormInto(*m_mlpNorm, tokens, normed);
+    m_mlp->addTo(tokens, normed, ws);
+}
+
+torch::Tensor EncoderBlockImpl::forwardTorch(const torch::Tensor& x) {
     auto y = m_attentionNorm(x);
     if (m_window > 0) {
         const auto H = y.size(1), W = y.size(2);
-        y = mergeWindows(m_attention(partitionWindows(y, m_window)), m_window, H, W);
+        y = mergeWindows(m_attention->forwardTorch(partitionWindows(y, m_window)), m_window, H, W);
     } else {
-        y = m_attention(y);
+        y = m_attention->forwardTorch(y);
     }
     auto out = x + y;
     return out + m_mlp(m_mlpNorm(out));

@@ -11,11 +11,20 @@
 
 namespace samdesk {
 
+struct EncoderWorkspace;
+
 class EncoderBlockImpl : public torch::nn::Module {
 public:
     // window = 0: global attention over the G x G grid.
     EncoderBlockImpl(const SamConfig& config, int window);
-    torch::Tensor forward(const torch::Tensor& x);  // (B, G, G, C) -> same
+    // (B, G, G, C) -> same, float32 on the CPU (the input's dtype elsewhere).
+    torch::Tensor forward(const torch::Tensor& x);
+    // The CPU path: `tokens` (B G G, C) float32, contiguous, updated in place; `ws` is reused
+    // by every block of one encoder pass.
+    void forwardInPlace(torch::Tensor& tokens, std::int64_t batch, std::int64_t H, std::int64_t W,
+                        EncoderWorkspace& ws);
+    // The libtorch formulation (any device).
+    torch::Tensor forwardTorch(const torch::Tensor& x);
 
 private:
     int m_window;

@@ -5,6 +5,8 @@
 
 #include <map>
 
+#include "core/sam/encoderworkspace.h"
+
 namespace samdesk {
 
 ImageEncoderImpl::ImageEncoderImpl(const SamConfig& config) {
@@ -45,17 +47,34 @@ ImageEncoderImpl::ImageEncoderImpl(const SamConfig& config) {
 
 torch::Tensor ImageEncoderImpl::forward(const torch::Tensor& image,
                                         const BlockCallback& afterBlock) {
-    auto x = m_patchEmbedding(image).permute({0, 2, 3, 1});
-    x = x + m_positionEmbedding;
+    // Reduced precision (bfloat16 weights) lives in the convolutions and the blocks' products;
+    // the token stream between them stays float32 on the CPU.
+    const auto type = m_patchEmbedding->weight.scalar_type();
+    auto x = m_patchEmbedding(image.to(type)).permute({0, 2, 3, 1});
     const int total = blockCount();
-    for (int i = 0; i < total; ++i) {
-        x = m_blocks[i](x);
-        if (afterBlock && !afterBlock(i + 1, total))
-            return {};
+    if (image.is_cpu()) {
+        const auto B = x.size(0), H = x.size(1), W = x.size(2), C = x.size(3);
+        auto tokens = (x.to(torch::kFloat32) + m_positionEmbedding.to(torch::kFloat32))
+                          .contiguous()
+                          .view({B * H * W, C});
+        EncoderWorkspace ws;
+        for (int i = 0; i < total; ++i) {
+            m_blocks[i]->forwardInPlace(tokens, B, H, W, ws);
+            if (afterBlock && !afterBlock(i + 1, total))
+                return {};
+        }
+        x = tokens.view({B, H, W, C});
+    } else {
+        x = x + m_positionEmbedding;
+        for (int i = 0; i < total; ++i) {
+            x = m_blocks[i]->forwardTorch(x);
+            if (afterBlock && !afterBlock(i + 1, total))
+                return {};
+        }
     }
-    x = x.permute({0, 3, 1, 2});
-    x = m_projectNorm(m_project(x));
-    return m_refineNorm(m_refine(x));
+    x = x.permute({0, 3, 1, 2}).to(type);
+    x = m_projectNorm(m_project(x).to(torch::kFloat32));
+    return m_refineNorm(m_refine(x.to(type)).to(torch::kFloat32));
 }
 
 }  // namespace samdesk

@@ -10,12 +10,17 @@
 
 namespace samdesk {
 
+struct EncoderWorkspace;
+
 class MlpImpl : public torch::nn::Module {
 public:
     enum class Activation { Relu, Gelu };
     // dims = {in, hidden..., out}: dims.size() - 1 layers.
     MlpImpl(const std::vector<std::int64_t>& dims, Activation activation);
     torch::Tensor forward(torch::Tensor x);
+    // The encoder's CPU path for two layers with GELU: residual (rows, out) float32 +=
+    // fc2(gelu(fc1(normed))), `normed` in the GEMM input type, hidden units in ws.hidden.
+    void addTo(torch::Tensor& residual, const torch::Tensor& normed, EncoderWorkspace& ws);
 
 private:
     std::vector<Linear> m_layers;

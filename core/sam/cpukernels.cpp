@@ -1,0 +1,207 @@
+// The kernels are written once with GCC/Clang vector types (16 floats); target_clones compiles
+// them for AVX-512 (one register), AVX2 (two) and SSE2 (four) and the loader picks the best.
+#include "core/sam/cpukernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+// The vector helpers are always inlined into the clones, so the vector-argument ABI
+// differences between the clones that GCC warns about never apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace samdesk::kernels {
+
+namespace {
+
+constexpr int kLanes = 16;
+typedef float Vf __attribute__((vector_size(64)));
+typedef std::int32_t Vi __attribute__((vector_size(64)));
+typedef std::uint32_t Vu __attribute__((vector_size(64)));
+typedef std::uint16_t Vh __attribute__((vector_size(32)));
+
+#define SAMDESK_INLINE inline __attribute__((always_inline))
+#define SAMDESK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
+template <typename To, typename From>
+SAMDESK_INLINE To bitCast(const From& from) {
+    static_assert(sizeof(To) == sizeof(From));
+    To to;
+    std::memcpy(&to, &from, sizeof to);
+    return to;
+}
+
+SAMDESK_INLINE Vf load(const float* p) {
+    Vf v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+SAMDESK_INLINE void store(float* p, const Vf& v) {
+    std::memcpy(p, &v, sizeof v);
+}
+
+SAMDESK_INLINE Vf splat(float x) {
+    return Vf{} + x;
+}
+
+SAMDESK_INLINE Vf maxOf(const Vf& a, const Vf& b) {
+    return a > b ? a : b;
+}
+
+// exp(x) for x <= 0 (Cephes' expf: x = n ln2 + r, |r| <= ln2 / 2, degree-6 polynomial, about
+// 1 ulp); below -87 the result is ~1e-38 and is flushed to exp(-87), which the softmax sum
+// cannot notice.
+SAMDESK_INLINE Vf expNonPositive(const Vf& input) {
+    const Vf x = maxOf(input, splat(-87.0f));
+    const Vf magic = splat(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+    const Vf n = (x * 1.44269504088896341f + magic) - magic;
+    Vf r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    Vf p = splat(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    const Vi exponent = (__builtin_convertvector(n, Vi) + 127) << 23;
+    return p * bitCast<Vf>(exponent);
+}
+
+SAMDESK_INLINE std::uint16_t toBf16(float v) {
+    const std::uint32_t bits = bitCast<std::uint32_t>(v);
+    return static_cast<std::uint16_t>((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+}
+
+SAMDESK_INLINE void storeBf16(std::uint16_t* p, const Vf& v) {
+    const Vu bits = bitCast<Vu>(v);
+    const Vu rounded = (bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16;
+    const Vh narrow = __builtin_convertvector(rounded, Vh);
+    std::memcpy(p, &narrow, sizeof narrow);
+}
+
+}  // namespace
+
+SAMDESK_CLONES
+void relPosSoftmaxRow(float* s, int H, int W, const float* biasH, const float* biasW, float* probs,
+                      std::uint16_t* probsBf16) {
+    const int n = H * W;
+    float maxValue = -std::numeric_limits<float>::infinity();
+    if (W % kLanes == 0) {
+        Vf vmax = splat(maxValue);
+        for (int kh = 0; kh < H; ++kh) {
+            float* row = s + static_cast<std::ptrdiff_t>(kh) * W;
+            const float bh = biasH[kh];
+            for (int kw = 0; kw < W; kw += kLanes) {
+                const Vf v = (load(row + kw) + bh) + load(biasW + kw);
+                store(row + kw, v);
+                vmax = maxOf(vmax, v);
+            }
+        }
+        for (int i = 0; i < kLanes; ++i)
+            maxValue = std::max(maxValue, vmax[i]);
+    } else {
+        for (int kh = 0; kh < H; ++kh) {
+            float* row = s + static_cast<std::ptrdiff_t>(kh) * W;
+            const float bh = biasH[kh];
+            for (int kw = 0; kw < W; ++kw) {
+                const float v = (row[kw] + bh) + biasW[kw];
+                row[kw] = v;
+                maxValue = std::max(maxValue, v);
+            }
+        }
+    }
+
+    const int vectorEnd = n - n % kLanes;
+    Vf vsum = splat(0.0f);
+    for (int i = 0; i < vectorEnd; i += kLanes) {
+        const Vf e = expNonPositive(load(s + i) - maxValue);
+        store(s + i, e);
+        vsum += e;
+    }
+    float sum = 0.0f;
+    for (int i = 0; i < kLanes; ++i)
+        sum += vsum[i];
+    for (int i = vectorEnd; i < n; ++i) {
+        s[i] = std::exp(s[i] - maxValue);
+        sum += s[i];
+    }
+
+    const float inverse = 1.0f / sum;
+    if (probsBf16) {
+        for (int i = 0; i < vectorEnd; i += kLanes)
+            storeBf16(probsBf16 + i, load(s + i) * inverse);
+        for (int i = vectorEnd; i < n; ++i)
+            probsBf16[i] = toBf16(s[i] * inverse);
+    } else {
+        for (int i = 0; i < vectorEnd; i += kLanes)
+            store(probs + i, load(s + i) * inverse);
+        for (int i = vectorEnd; i < n; ++i)
+            probs[i] = s[i] * inverse;
+    }
+}
+
+SAMDESK_CLONES
+void layerNormRows(const float* x, std::int64_t rows, std::int64_t cols, const float* weight,
+                   const float* bias, float eps, float* out, std::uint16_t* outBf16) {
+    const std::int64_t vectorEnd = cols - cols % kLanes;
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* row = x + r * cols;
+        Vf vsum = splat(0.0f);
+        for (std::int64_t c = 0; c < vectorEnd; c += kLanes)
+            vsum += load(row + c);
+        float sum = 0.0f;
+        for (int i = 0; i < kLanes; ++i)
+            sum += vsum[i];
+        for (std::int64_t c = vectorEnd; c < cols; ++c)
+            sum += row[c];
+        const float mean = sum / static_cast<float>(cols);
+        Vf vsq = splat(0.0f);
+        for (std::int64_t c = 0; c < vectorEnd; c += kLanes) {
+            const Vf d = load(row + c) - mean;
+            vsq += d * d;
+        }
+        float squares = 0.0f;
+        for (int i = 0; i < kLanes; ++i)
+            squares += vsq[i];
+        for (std::int64_t c = vectorEnd; c < cols; ++c)
+            squares += (row[c] - mean) * (row[c] - mean);
+        const float rstd = 1.0f / std::sqrt(squares / static_cast<float>(cols) + eps);
+        if (outBf16) {
+            std::uint16_t* dst = outBf16 + r * cols;
+            for (std::int64_t c = 0; c < vectorEnd; c += kLanes)
+                storeBf16(dst + c,
+                          (load(row + c) - mean) * rstd * load(weight + c) + load(bias + c));
+            for (std::int64_t c = vectorEnd; c < cols; ++c)
+                dst[c] = toBf16((row[c] - mean) * rstd * weight[c] + bias[c]);
+        } else {
+            float* dst = out + r * cols;
+            for (std::int64_t c = 0; c < vectorEnd; c += kLanes)
+                store(dst + c, (load(row + c) - mean) * rstd * load(weight + c) + load(bias + c));
+            for (std::int64_t c = vectorEnd; c < cols; ++c)
+                dst[c] = (row[c] - mean) * rstd * weight[c] + bias[c];
+        }
+    }
+}
+
+SAMDESK_CLONES
+void floatToBf16Rows(const float* in, std::int64_t ldIn, std::uint16_t* out, std::int64_t ldOut,
+                     std::int64_t rows, std::int64_t cols) {
+    const std::int64_t vectorEnd = cols - cols % kLanes;
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* src = in + r * ldIn;
+        std::uint16_t* dst = out + r * ldOut;
+        for (std::int64_t c = 0; c < vectorEnd; c += kLanes)
+            storeBf16(dst + c, load(src + c));
+        for (std::int64_t c = vectorEnd; c < cols; ++c)
+            dst[c] = toBf16(src[c]);
+    }
+}
+
+std::uint16_t floatToBf16(float value) {
+    return toBf16(value);
+}
+
+}  // namespace samdesk::kernels
