@@ -106,12 +106,20 @@ void CanvasView::rebuildObjects() {
             QPen pen(fill, 2.0);
             pen.setCosmetic(true);
             fill.setAlpha(100);
-            paintMask(composite, o.mask, fill, fill);
-            // Outlines are vectors (crisp at any zoom); recomputed only when a mask changed.
+            // Outlines are vectors (crisp at any zoom); they and the bounding box are recomputed
+            // only when a mask changed, so a new object costs its own area, not the others'.
             auto it = m_outlineCache.constFind(o.id);
-            CachedOutline c = (it != m_outlineCache.constEnd() && it->mask == o.mask)
-                                  ? *it
-                                  : CachedOutline{o.mask, maskOutline(o.mask)};
+            CachedOutline c;
+            if (it != m_outlineCache.constEnd() && it->mask == o.mask) {
+                c = *it;
+            } else {
+                const PixelRect b = o.mask.boundingBox();
+                const QRect r(b.x, b.y, b.width, b.height);
+                c = CachedOutline{o.mask, maskOutline(o.mask, r), r};
+            }
+            if (c.bounds.isEmpty())
+                continue;
+            paintMask(composite, o.mask, fill, fill, c.bounds);
             if (o.id == m_highlighted) {
                 QPen bold(Qt::white, 3.5);
                 bold.setCosmetic(true);
@@ -140,7 +148,8 @@ void CanvasView::rebuildMask() {
         m_maskItem->setImage(maskToOverlay(mask, fill, fill));
         QPen pen(kOutline, hover ? 1.5 : 2.0, hover ? Qt::DashLine : Qt::SolidLine);
         pen.setCosmetic(true);
-        m_maskItem->setOutline(maskOutline(mask), pen);
+        const PixelRect b = mask.boundingBox();
+        m_maskItem->setOutline(maskOutline(mask, QRect(b.x, b.y, b.width, b.height)), pen);
     }
     if (m_document->hasPrediction() && !m_document->predictionIsHover())
         m_awaitingMaskPaint = true;

@@ -93,6 +93,7 @@ private:
     struct CachedOutline {
         BinaryMask mask;
         QPainterPath path;
+        QRect bounds;  // the mask's bounding box
     };
     QHash<int, CachedOutline> m_outlineCache;  // per object id, reused while its mask is equal
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QPainterPath>
+#include <QRect>
 
 #include "core/annotation/binarymask.h"
 
@@ -10,6 +11,7 @@ namespace samdesk {
 
 // Every edge between a pixel inside and one outside (or the image border), merged into runs.
 // Image pixel coordinates: pixel (x, y) is the square [x, x+1) x [y, y+1).
-QPainterPath maskOutline(const BinaryMask& mask);
+// Only edges of pixels inside `bounds` are looked at when given (the mask's bounding box).
+QPainterPath maskOutline(const BinaryMask& mask, const QRect& bounds = QRect());
 
 }  // namespace samdesk

@@ -35,19 +35,21 @@ QImage maskToOverlay(const BinaryMask& mask, QColor fill, QColor outline) {
     return out;
 }
 
-void paintMask(QImage& target, const BinaryMask& mask, QColor fill, QColor outline) {
+void paintMask(QImage& target, const BinaryMask& mask, QColor fill, QColor outline,
+               const QRect& bounds) {
     if (mask.isNull() || target.size() != QSize(mask.width(), mask.height()))
         return;
     const QRgb f = qPremultiply(fill.rgba());
     const QRgb o = qPremultiply(outline.rgba());
     const int w = mask.width(), h = mask.height();
+    const QRect area = bounds.isNull() ? QRect(0, 0, w, h) : bounds.intersected(QRect(0, 0, w, h));
     const std::uint8_t* m = mask.data();
-    for (int y = 0; y < h; ++y) {
+    for (int y = area.top(); y <= area.bottom(); ++y) {
         const std::uint8_t* row = m + std::size_t(y) * w;
         const std::uint8_t* up = y > 0 ? row - w : nullptr;
         const std::uint8_t* down = y + 1 < h ? row + w : nullptr;
         auto* out = reinterpret_cast<QRgb*>(target.scanLine(y));
-        for (int x = 0; x < w; ++x) {
+        for (int x = area.left(); x <= area.right(); ++x) {
             if (!row[x])
                 continue;
             // The image border does not count as an edge: only a neighbour outside the mask.

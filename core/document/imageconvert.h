@@ -19,7 +19,9 @@ QImage maskToAlpha(const BinaryMask& mask);
 // holes included) in `outline`; transparent elsewhere. Premultiplied ARGB32.
 QImage maskToOverlay(const BinaryMask& mask, QColor fill, QColor outline);
 
-// Paints `mask` onto `target` (premultiplied ARGB32 of the same size) like maskToOverlay.
-void paintMask(QImage& target, const BinaryMask& mask, QColor fill, QColor outline);
+// Paints `mask` onto `target` (premultiplied ARGB32 of the same size) like maskToOverlay, looking
+// only inside `bounds` when given (the mask's bounding box: a small object on a large image).
+void paintMask(QImage& target, const BinaryMask& mask, QColor fill, QColor outline,
+               const QRect& bounds = QRect());
 
 }  // namespace samdesk
