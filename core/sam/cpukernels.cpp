@@ -82,6 +82,38 @@ SAMDESK_INLINE void storeBf16(std::uint16_t* p, const Vf& v) {
     std::memcpy(p, &narrow, sizeof narrow);
 }
 
+// The softmax's exp, sum and scale passes over a row whose maximum is known.
+SAMDESK_INLINE void expNormalize(float* s, int n, float maxValue, float* probs,
+                                 std::uint16_t* probsBf16) {
+    const int vectorEnd = n - n % kLanes;
+    Vf vsum = splat(0.0f);
+    for (int i = 0; i < vectorEnd; i += kLanes) {
+        const Vf e = expNonPositive(load(s + i) - maxValue);
+        store(s + i, e);
+        vsum += e;
+    }
+    float sum = 0.0f;
+    for (int i = 0; i < kLanes; ++i)
+        sum += vsum[i];
+    for (int i = vectorEnd; i < n; ++i) {
+        s[i] = std::exp(s[i] - maxValue);
+        sum += s[i];
+    }
+
+    const float inverse = 1.0f / sum;
+    if (probsBf16) {
+        for (int i = 0; i < vectorEnd; i += kLanes)
+            storeBf16(probsBf16 + i, load(s + i) * inverse);
+        for (int i = vectorEnd; i < n; ++i)
+            probsBf16[i] = toBf16(s[i] * inverse);
+    } else {
+        for (int i = 0; i < vectorEnd; i += kLanes)
+            store(probs + i, load(s + i) * inverse);
+        for (int i = vectorEnd; i < n; ++i)
+            probs[i] = s[i] * inverse;
+    }
+}
+
 }  // namespace
 
 SAMDESK_CLONES
@@ -114,32 +146,17 @@ void relPosSoftmaxRow(float* s, int H, int W, const float* biasH, const float* b
         }
     }
 
-    const int vectorEnd = n - n % kLanes;
-    Vf vsum = splat(0.0f);
-    for (int i = 0; i < vectorEnd; i += kLanes) {
-        const Vf e = expNonPositive(load(s + i) - maxValue);
-        store(s + i, e);
-        vsum += e;
-    }
-    float sum = 0.0f;
-    for (int i = 0; i < kLanes; ++i)
-        sum += vsum[i];
-    for (int i = vectorEnd; i < n; ++i) {
-        s[i] = std::exp(s[i] - maxValue);
-        sum += s[i];
-    }
+    expNormalize(s, n, maxValue, probs, probsBf16);
+}
 
-    const float inverse = 1.0f / sum;
-    if (probsBf16) {
-        for (int i = 0; i < vectorEnd; i += kLanes)
-            storeBf16(probsBf16 + i, load(s + i) * inverse);
-        for (int i = vectorEnd; i < n; ++i)
-            probsBf16[i] = toBf16(s[i] * inverse);
-    } else {
-        for (int i = 0; i < vectorEnd; i += kLanes)
-            store(probs + i, load(s + i) * inverse);
-        for (int i = vectorEnd; i < n; ++i)
-            probs[i] = s[i] * inverse;
+SAMDESK_CLONES
+void softmaxRows(float* s, std::int64_t rows, int n, std::int64_t ld) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+        float* row = s + r * ld;
+        float maxValue = -std::numeric_limits<float>::infinity();
+        for (int i = 0; i < n; ++i)
+            maxValue = std::max(maxValue, row[i]);
+        expNormalize(row, n, maxValue, row, nullptr);
     }
 }
 

@@ -17,6 +17,9 @@ namespace samdesk::kernels {
 void relPosSoftmaxRow(float* s, int H, int W, const float* biasH, const float* biasW, float* probs,
                       std::uint16_t* probsBf16);
 
+// Softmax of `rows` rows of n values each (row stride ld), in place, float32.
+void softmaxRows(float* s, std::int64_t rows, int n, std::int64_t ld);
+
 // LayerNorm of each row of `cols` values (biased variance, as torch.nn.LayerNorm):
 // y = (x - mean) / sqrt(var + eps) * weight + bias, to float32 `out` or, when `outBf16` is set,
 // to it as bfloat16. Rows are contiguous (row stride = cols).

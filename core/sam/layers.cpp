@@ -1,6 +1,10 @@
 // Parameter-only building blocks: each forward is the single torch call the reference makes.
 #include "core/sam/layers.h"
 
+#include <ATen/record_function.h>
+
+#include "core/sam/fastgemm.h"
+
 namespace samdesk {
 
 torch::Tensor emptyParameter(torch::nn::Module& module, const std::string& name,
@@ -14,6 +18,24 @@ LinearImpl::LinearImpl(std::int64_t in, std::int64_t out) {
 }
 
 torch::Tensor LinearImpl::forward(const torch::Tensor& x) {
+    // float32 on the CPU: oneDNN's GEMM (fastgemm.h) instead of the BLAS behind torch::linear,
+    // whose own threads compete with libtorch's for the cores.
+    if (x.is_cpu() && x.dim() >= 2 && x.scalar_type() == torch::kFloat32 &&
+        weight.scalar_type() == torch::kFloat32) {
+        RECORD_FUNCTION("samdesk::linear", std::vector<c10::IValue>());
+        const auto in = x.contiguous();
+        const auto w = weight.contiguous();
+        const std::int64_t K = in.size(-1), N = w.size(0), rows = in.numel() / K;
+        auto sizes = in.sizes().vec();
+        sizes.back() = N;
+        auto out = torch::empty(sizes, in.options());
+        gemm::multiply(gemm::Inputs::Float32, /*transposedB=*/true, rows, N, K, 1.0f,
+                       in.data_ptr<float>(), K, w.data_ptr<float>(), K, 0.0f, out.data_ptr<float>(),
+                       N);
+        if (bias.defined())
+            out.add_(bias);
+        return out;
+    }
     return torch::linear(x, weight, bias);
 }
 
@@ -47,7 +69,9 @@ Conv2dImpl::Conv2dImpl(std::int64_t in, std::int64_t out, std::int64_t kernel, s
 }
 
 torch::Tensor Conv2dImpl::forward(const torch::Tensor& x) {
-    return torch::conv2d(x, weight, bias, stride, padding);
+    // A bfloat16 encoder keeps its biases in float32 (predictor.cpp): the product's dtype rules.
+    const auto b = bias.defined() ? bias.to(weight.scalar_type()) : bias;
+    return torch::conv2d(x, weight, b, stride, padding);
 }
 
 ConvTranspose2dImpl::ConvTranspose2dImpl(std::int64_t in, std::int64_t out, std::int64_t kernel_)

@@ -6,7 +6,9 @@
 #include <mutex>
 
 #include "core/checkpoint/samcheckpoint.h"
+#include "core/sam/cachingallocator.h"
 #include "core/sam/imagepreprocessing.h"
+#include "core/sam/predictorimpl.h"
 #include "core/sam/promptvalidation.h"
 #include "core/sam/runtimeinfo.h"
 #include "core/sam/sammodel.h"
@@ -61,6 +63,16 @@ Expected<torch::Device> parseDevice(const std::string& name) {
     return Error::invalid("unknown device '" + name + "' (cpu, cuda or cuda:N)");
 }
 
+// "auto": bfloat16 where it is fast (CUDA; CPUs with AMX or AVX512-BF16), else float32.
+std::string resolveDtype(const std::string& name, const torch::Device& device) {
+    if (name != "auto")
+        return name;
+    if (device.is_cuda())
+        return "bfloat16";
+    static const bool fastBf16 = cpuHasFastBf16(detectCpuFeatures());
+    return fastBf16 ? "bfloat16" : "float32";
+}
+
 Expected<torch::ScalarType> parseDtype(const std::string& name, const torch::Device& device) {
     if (name == "float32")
         return torch::kFloat32;
@@ -72,62 +84,25 @@ Expected<torch::ScalarType> parseDtype(const std::string& name, const torch::Dev
             return Error::invalid("dtype float16 needs a CUDA device; on the CPU use bfloat16");
         return torch::kFloat16;
     }
-    return Error::invalid("unknown dtype '" + name + "' (float32, bfloat16 or float16)");
-}
-
-// Runs `body`, turning exceptions into Errors: none crosses the API boundary.
-template <typename T, typename Body>
-Expected<T> guarded(const std::string& what, Body&& body) {
-    try {
-        c10::InferenceMode inference;
-        return body();
-    } catch (const c10::Error& e) {
-        return Error::runtime(what + ": libtorch: " + e.what_without_backtrace());
-    } catch (const std::bad_alloc&) {
-        return Error::runtime(what + ": out of memory");
-    } catch (const std::exception& e) {
-        return Error::runtime(what + ": " + e.what());
-    }
-}
-
-std::vector<float> toFloats(const torch::Tensor& t) {
-    const auto c = t.to(torch::kCPU, torch::kFloat32).contiguous();
-    return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    return Error::invalid("unknown dtype '" + name + "' (auto, float32, bfloat16 or float16)");
 }
 
 }  // namespace
-
-struct Predictor::Impl {
-    PredictorOptions options;
-    SamConfig config;
-    torch::Device device{torch::kCPU};
-    torch::ScalarType encoderDtype = torch::kFloat32;
-    SamModel model{nullptr};
-    torch::Tensor imagePositions;  // (1, P, G, G), depends on the config only
-    mutable std::mutex mutex;
-
-    // The current image.
-    bool hasImage = false;
-    ImageSize original, input;  // input: the resized image inside the S x S model input
-    torch::Tensor embedding;    // (1, P, G, G) float32 on `device`
-    std::optional<ResizedImage> resized;
-
-    int maskSide() const { return 4 * config.gridSize(); }
-    void clear();
-    Status encode(const ImageView& view, const EncodeControl& control);
-    LowResPrediction decode(const Prompts& prompts, torch::Tensor* logits);
-    torch::Tensor upscale(const torch::Tensor& lowRes, ImageSize outSize) const;
-};
 
 void Predictor::Impl::clear() {
     hasImage = false;
     original = input = {};
     embedding = torch::Tensor();
     resized.reset();
+    prepared.reset();
+    upscaler.reset();
+    upscalerSize = {};
 }
 
 Status Predictor::Impl::encode(const ImageView& view, const EncodeControl& control) {
     clear();
+    if (options.threads > 0 && at::get_num_threads() != options.threads)
+        at::set_num_threads(options.threads);  // OpenMP thread counts are per calling thread
     const int S = config.imageSize;
     ImageSize originalSize, inputSize;
     ResizedImage small;
@@ -175,61 +150,8 @@ Status Predictor::Impl::encode(const ImageView& view, const EncodeControl& contr
     input = inputSize;
     resized = std::move(small);
     hasImage = true;
+    prepareImage();
     return {};
-}
-
-LowResPrediction Predictor::Impl::decode(const Prompts& prompts, torch::Tensor* logits) {
-    const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
-    // Original pixels -> resized frame, in double as the reference, then float32.
-    const double sx = static_cast<double>(input.width) / original.width;
-    const double sy = static_cast<double>(input.height) / original.height;
-    std::optional<torch::Tensor> points, labels, box, mask;
-    if (!prompts.points.empty()) {
-        std::vector<float> xy;
-        std::vector<std::int64_t> kinds;
-        for (const auto& p : prompts.points) {
-            xy.push_back(static_cast<float>(p.x * sx));
-            xy.push_back(static_cast<float>(p.y * sy));
-            kinds.push_back(p.label);
-        }
-        points = torch::tensor(xy, opts).view({-1, 2}).to(device);
-        labels = torch::tensor(kinds, torch::kInt64).to(device);
-    }
-    if (const auto& b = prompts.box) {
-        const std::vector<float> corners{
-            static_cast<float>(b->x0 * sx), static_cast<float>(b->y0 * sy),
-            static_cast<float>(b->x1 * sx), static_cast<float>(b->y1 * sy)};
-        box = torch::tensor(corners, opts).to(device);
-    }
-    if (const auto& m = prompts.maskInput)
-        mask =
-            torch::from_blob(const_cast<float*>(m->logits.data()), {1, 1, m->side, m->side}, opts)
-                .to(device, /*non_blocking=*/false, /*copy=*/true);
-
-    const auto encoded = model->promptEncoder->forward(points, labels, box, mask);
-    const auto out = model->maskDecoder->forward(embedding, imagePositions, encoded.sparse,
-                                                 encoded.dense, prompts.multimask);
-    LowResPrediction result;
-    result.count = static_cast<int>(out.lowResLogits.size(1));
-    result.side = static_cast<int>(out.lowResLogits.size(2));
-    result.logits = toFloats(out.lowResLogits);
-    result.iou = toFloats(out.iou);
-    if (logits)
-        *logits = out.lowResLogits;
-    return result;
-}
-
-torch::Tensor Predictor::Impl::upscale(const torch::Tensor& lowRes, ImageSize outSize) const {
-    const std::int64_t S = config.imageSize;
-    auto x = F::interpolate(lowRes, F::InterpolateFuncOptions()
-                                        .size(std::vector<std::int64_t>{S, S})
-                                        .mode(torch::kBilinear)
-                                        .align_corners(false));
-    x = x.slice(2, 0, input.height).slice(3, 0, input.width);
-    return F::interpolate(x, F::InterpolateFuncOptions()
-                                 .size(std::vector<std::int64_t>{outSize.height, outSize.width})
-                                 .mode(torch::kBilinear)
-                                 .align_corners(false));
 }
 
 Predictor::Predictor(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -240,7 +162,9 @@ Expected<std::unique_ptr<Predictor>> Predictor::load(const std::filesystem::path
     auto device = parseDevice(options.device);
     if (!device)
         return device.error();
-    auto dtype = parseDtype(options.dtype, *device);
+    PredictorOptions resolved = options;
+    resolved.dtype = resolveDtype(options.dtype, *device);
+    auto dtype = parseDtype(resolved.dtype, *device);
     if (!dtype)
         return dtype.error();
     auto loaded = loadSamCheckpoint(checkpoint);
@@ -250,19 +174,32 @@ Expected<std::unique_ptr<Predictor>> Predictor::load(const std::filesystem::path
     return guarded<std::unique_ptr<Predictor>>(what, [&]() -> Expected<std::unique_ptr<Predictor>> {
         if (options.threads > 0)
             configureThreads(options.threads);
+        if (device->is_cpu())
+            cachingallocator::install();
         auto impl = std::make_unique<Impl>();
-        impl->options = options;
+        impl->options = resolved;
         impl->config = loaded->config;
         impl->device = *device;
         impl->encoderDtype = *dtype;
         impl->model = SamModel(impl->config);
         const auto encoderDtype = *dtype;
+        const bool cpu = device->is_cpu();
         auto bound = bindWeights(
             *impl->model, *loaded,
-            [encoderDtype](const std::string& name) {
+            [encoderDtype, cpu](const std::string& name) {
                 // Only the encoder (nearly all the compute) runs in a reduced dtype; prompts
-                // and masks stay float32 (cheap, and the mask edges keep their precision).
-                return name.rfind("image_encoder.", 0) == 0 ? encoderDtype : torch::kFloat32;
+                // and masks stay float32 (cheap, and the mask edges keep their precision). On
+                // the CPU only the encoder's matrices are reduced (the GEMM operands); biases,
+                // norms, tables and the position embedding stay float32 for the float32 token
+                // stream (encoderworkspace.h).
+                if (name.rfind("image_encoder.", 0) != 0)
+                    return torch::kFloat32;
+                if (!cpu)
+                    return encoderDtype;
+                const bool matrix = name.size() > 7 &&
+                                    name.compare(name.size() - 7, 7, ".weight") == 0 &&
+                                    name.find("norm") == std::string::npos;
+                return matrix ? encoderDtype : torch::kFloat32;
             },
             *device);
         if (!bound)
@@ -318,6 +255,7 @@ Status Predictor::setEmbedding(const ImageEmbedding& e) {
         m_impl->original = e.imageSize;
         m_impl->input = input;
         m_impl->hasImage = true;
+        m_impl->prepareImage();
         return true;
     });
     if (!st)
@@ -360,65 +298,6 @@ Expected<ResizedImage> Predictor::resizedImage() const {
         return Error::invalid(m_impl->hasImage ? "no resized image: the embedding was imported"
                                                : "no image set: call setImage() first");
     return *m_impl->resized;
-}
-
-Expected<LowResPrediction> Predictor::predictLowRes(const Prompts& prompts) {
-    std::lock_guard lock(m_impl->mutex);
-    if (!m_impl->hasImage)
-        return Error::invalid("no image set: call setImage() first");
-    if (auto st = validatePrompts(prompts, m_impl->original, m_impl->maskSide()); !st)
-        return st.error();
-    return guarded<LowResPrediction>("decoding the prompts", [&]() -> Expected<LowResPrediction> {
-        return m_impl->decode(prompts, nullptr);
-    });
-}
-
-Expected<Prediction> Predictor::predict(const Prompts& prompts) {
-    std::lock_guard lock(m_impl->mutex);
-    if (!m_impl->hasImage)
-        return Error::invalid("no image set: call setImage() first");
-    if (auto st = validatePrompts(prompts, m_impl->original, m_impl->maskSide()); !st)
-        return st.error();
-    return guarded<Prediction>("decoding the prompts", [&]() -> Expected<Prediction> {
-        Prediction p;
-        torch::Tensor lowRes;
-        p.lowRes = m_impl->decode(prompts, &lowRes);
-        p.size = m_impl->original;
-        p.logits = toFloats(m_impl->upscale(lowRes, m_impl->original));
-        return p;
-    });
-}
-
-Expected<std::vector<float>> Predictor::upscaleLogits(const LowResMask& mask,
-                                                      ImageSize outSize) const {
-    std::lock_guard lock(m_impl->mutex);
-    if (!m_impl->hasImage)
-        return Error::invalid("no image set: call setImage() first");
-    const int side = m_impl->maskSide();
-    if (mask.side != side || mask.logits.size() != static_cast<std::size_t>(side) * side)
-        return Error::invalid("low-res mask of side " + std::to_string(mask.side) + " (" +
-                              std::to_string(mask.logits.size()) + " values); this model gives " +
-                              std::to_string(side) + " x " + std::to_string(side));
-    if (outSize.width <= 0 || outSize.height <= 0)
-        return Error::invalid("empty output size " + std::to_string(outSize.width) + " x " +
-                              std::to_string(outSize.height));
-    return guarded<std::vector<float>>("upscaling the mask", [&]() -> Expected<std::vector<float>> {
-        const auto low = torch::from_blob(const_cast<float*>(mask.logits.data()),
-                                          {1, 1, side, side}, torch::kFloat32)
-                             .to(m_impl->device);
-        return toFloats(m_impl->upscale(low, outSize));
-    });
-}
-
-Expected<std::vector<std::uint8_t>> Predictor::upscaleMask(const LowResMask& mask,
-                                                           ImageSize outSize) const {
-    auto logits = upscaleLogits(mask, outSize);
-    if (!logits)
-        return logits.error();
-    std::vector<std::uint8_t> out(logits->size());
-    std::transform(logits->begin(), logits->end(), out.begin(),
-                   [](float v) -> std::uint8_t { return v > 0.0f ? 255 : 0; });
-    return out;
 }
 
 }  // namespace samdesk

@@ -2,6 +2,9 @@
 // click (fast). The public face of the model: no libtorch or OpenCV types here (pimpl), so the
 // engine and the GUI can include it cheaply.
 //
+// Upsampling (predict, upscale*) never builds the S x S intermediate of the reference: see
+// maskupscaler.h (same values to float rounding).
+//
 // Coordinate spaces: every point, box and size in this header is in ORIGINAL image pixels
 // (x to the right, y down, continuous: the pixel (i, j) covers [i, i+1) x [j, j+1)), except the
 // low-res logits, which live in the model's mask frame: a square of side 4G (256 for released
@@ -25,13 +28,17 @@
 
 #include "core/checkpoint/samconfig.h"
 #include "core/common/expected.h"
+#include "core/sam/maskupscaler.h"
 
 namespace samdesk {
 
 struct PredictorOptions {
-    std::string device = "cpu";     // "cpu", "cuda" or "cuda:N" (needs a CUDA libtorch and GPU)
-    std::string dtype = "float32";  // "float32" (the reference), "bfloat16", "float16"
-    int threads = 0;                // libtorch intra-op threads (process-wide); 0 = leave as is
+    std::string device = "cpu";  // "cpu", "cuda" or "cuda:N" (needs a CUDA libtorch and GPU)
+    // The image encoder's precision: "auto", "float32" (the reference), "bfloat16", "float16".
+    // "auto" = bfloat16 on CUDA, and on CPUs with fast bfloat16 products (AMX or AVX512-BF16,
+    // runtimeinfo.h), else float32. Predictor::options() reports the dtype chosen.
+    std::string dtype = "auto";
+    int threads = 0;  // libtorch intra-op threads; 0 = leave as is (see setImage)
 };
 
 // Channel order of interleaved pixels: OpenCV decodes BGR(A), QImage RGB888/RGBA8888 is RGB(A).
@@ -135,10 +142,12 @@ public:
     Predictor& operator=(const Predictor&) = delete;
 
     const SamConfig& config() const;
+    // The options in effect: dtype is never "auto" here.
     const PredictorOptions& options() const;
 
     // Encodes the image (the slow step, seconds on a CPU). Replaces any previous image; on error
-    // or cancellation the predictor has no image.
+    // or cancellation the predictor has no image. With options().threads > 0 the calling thread
+    // uses that many libtorch threads (OpenMP thread counts are per calling thread).
     Status setImage(const ImageView& image, const EncodeControl& control = {});
     // Uses a stored embedding instead of running the encoder.
     Status setEmbedding(const ImageEmbedding& embedding);
@@ -160,6 +169,11 @@ public:
     // Same, thresholded: 255 where the logit is > 0, else 0; outSize.height x outSize.width.
     Expected<std::vector<std::uint8_t>> upscaleMask(const LowResMask& mask,
                                                     ImageSize outSize) const;
+    // Only `region` (in outSize pixels, inside 0..outSize) of upscaleMask(mask, outSize):
+    // region.height x region.width values, equal to that part of the whole mask. For a zoomed
+    // view: upsample only what is shown, only as large as it is shown.
+    Expected<std::vector<std::uint8_t>> upscaleMaskRegion(const LowResMask& mask, ImageSize outSize,
+                                                          const UpscaleRegion& region) const;
 
 private:
     struct Impl;

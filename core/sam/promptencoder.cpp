@@ -28,6 +28,10 @@ torch::Tensor PromptEncoderImpl::denseImagePositions() const {
     return m_positionEncoding->grid(m_grid);
 }
 
+torch::Tensor PromptEncoderImpl::denseWithoutMask() const {
+    return m_noMaskEmbedding.expand({1, m_width, m_grid, m_grid});
+}
+
 torch::Tensor PromptEncoderImpl::embedPoints(const torch::Tensor& points,
                                              const torch::Tensor& labels, bool pad) {
     auto coords = points + 0.5;  // to the pixel centre
@@ -66,7 +70,7 @@ PromptEncoderImpl::Encoded PromptEncoderImpl::forward(const std::optional<torch:
         x = torch::gelu(m_maskNorm2(m_maskConv2(x)));
         out.dense = m_maskProject(x);
     } else {
-        out.dense = m_noMaskEmbedding.expand({1, m_width, m_grid, m_grid});
+        out.dense = denseWithoutMask();
     }
     return out;
 }

@@ -29,6 +29,8 @@ public:
 
     // The positional encoding of the image grid, (1, P, G, G).
     torch::Tensor denseImagePositions() const;
+    // The dense prompt without a mask input (no_mask_embedding over the grid), (1, P, G, G).
+    torch::Tensor denseWithoutMask() const;
 
 private:
     torch::Tensor embedPoints(const torch::Tensor& points, const torch::Tensor& labels, bool pad);

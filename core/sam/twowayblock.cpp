@@ -21,6 +21,21 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor q
                                                                  torch::Tensor keys,
                                                                  const torch::Tensor& queryPe,
                                                                  const torch::Tensor& keyPe) {
+    return forward(std::move(queries), keys, queryPe, keyPe, projectKeys(keys, keyPe));
+}
+
+TwoWayBlockImpl::KeyProjections TwoWayBlockImpl::projectKeys(const torch::Tensor& keys,
+                                                             const torch::Tensor& keyPe) {
+    const auto k = keys + keyPe;
+    return {m_tokenToImage->projectK(k), m_tokenToImage->projectV(keys),
+            m_imageToToken->projectQ(k)};
+}
+
+std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor queries,
+                                                                 torch::Tensor keys,
+                                                                 const torch::Tensor& queryPe,
+                                                                 const torch::Tensor& keyPe,
+                                                                 const KeyProjections& projected) {
     if (m_skipFirstPe) {
         queries = m_selfAttention(queries, queries, queries);
     } else {
@@ -30,13 +45,15 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor q
     queries = m_selfNorm(queries);
 
     auto q = queries + queryPe;
-    auto k = keys + keyPe;
-    queries = m_tokenToImageNorm(queries + m_tokenToImage(q, k, keys));
+    queries = m_tokenToImageNorm(queries + m_tokenToImage->forwardProjected(
+                                               m_tokenToImage->projectQ(q), projected.tokenToImageK,
+                                               projected.tokenToImageV));
     queries = m_mlpNorm(queries + m_mlp(queries));
 
     q = queries + queryPe;
-    k = keys + keyPe;
-    keys = m_imageToTokenNorm(keys + m_imageToToken(k, q, queries));
+    keys = m_imageToTokenNorm(keys + m_imageToToken->forwardProjected(
+                                         projected.imageToTokenQ, m_imageToToken->projectK(q),
+                                         m_imageToToken->projectV(queries)));
     return {queries, keys};
 }
 

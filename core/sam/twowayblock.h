@@ -24,6 +24,18 @@ public:
                                                     const torch::Tensor& queryPe,
                                                     const torch::Tensor& keyPe);
 
+    // The projections of the incoming image tokens, which depend on the image only (the keys
+    // change only at the end of the block): token_to_image k and v, image_to_token q.
+    struct KeyProjections {
+        torch::Tensor tokenToImageK, tokenToImageV, imageToTokenQ;
+    };
+    KeyProjections projectKeys(const torch::Tensor& keys, const torch::Tensor& keyPe);
+    // forward() with those projections computed beforehand for these `keys`.
+    std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor queries, torch::Tensor keys,
+                                                    const torch::Tensor& queryPe,
+                                                    const torch::Tensor& keyPe,
+                                                    const KeyProjections& projected);
+
 private:
     bool m_skipFirstPe;
     DecoderAttention m_selfAttention{nullptr}, m_tokenToImage{nullptr}, m_imageToToken{nullptr};

@@ -18,12 +18,32 @@ TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config) {
 
 std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
     const torch::Tensor& image, const torch::Tensor& imagePe, const torch::Tensor& tokens) {
+    return forward(prepare(image, imagePe), tokens);
+}
+
+TwoWayTransformerImpl::ImageKeys TwoWayTransformerImpl::prepare(const torch::Tensor& image,
+                                                                const torch::Tensor& imagePe) {
+    ImageKeys k;
     // (B, P, G, G) -> (B, G*G, P)
-    auto keys = image.flatten(2).permute({0, 2, 1});
-    const auto keyPe = imagePe.flatten(2).permute({0, 2, 1});
+    k.keys = image.flatten(2).permute({0, 2, 1}).contiguous();
+    k.keyPe = imagePe.flatten(2).permute({0, 2, 1}).contiguous();
+    if (!m_layers.empty())
+        k.first = m_layers.front()->projectKeys(k.keys, k.keyPe);
+    return k;
+}
+
+std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
+    const ImageKeys& prepared, const torch::Tensor& tokens) {
+    auto keys = prepared.keys;
+    const auto& keyPe = prepared.keyPe;
     auto queries = tokens;
-    for (auto& layer : m_layers)
-        std::tie(queries, keys) = layer(queries, keys, tokens, keyPe);
+    for (std::size_t i = 0; i < m_layers.size(); ++i) {
+        if (i == 0)
+            std::tie(queries, keys) =
+                m_layers[i]->forward(queries, keys, tokens, keyPe, prepared.first);
+        else
+            std::tie(queries, keys) = m_layers[i]->forward(queries, keys, tokens, keyPe);
+    }
     const auto q = queries + tokens;
     const auto k = keys + keyPe;
     queries = m_finalNorm(queries + m_finalTokenToImage(q, k, keys));

@@ -24,6 +24,16 @@ public:
                                                     const torch::Tensor& imagePe,
                                                     const torch::Tensor& tokens);
 
+    // What the first layer computes from the image alone (its keys change only at its end):
+    // computed once per image, reused by every prompt without a mask input.
+    struct ImageKeys {
+        torch::Tensor keys, keyPe;  // (B, G*G, P), contiguous
+        TwoWayBlockImpl::KeyProjections first;
+    };
+    ImageKeys prepare(const torch::Tensor& image, const torch::Tensor& imagePe);
+    std::pair<torch::Tensor, torch::Tensor> forward(const ImageKeys& prepared,
+                                                    const torch::Tensor& tokens);
+
 private:
     std::vector<TwoWayBlock> m_layers;
     DecoderAttention m_finalTokenToImage{nullptr};

@@ -3,6 +3,8 @@
 //                 [--repeats R]      per-op inclusive times of one vit_b block (libtorch profiler)
 //   bench_sam_ops gemm [--dtype float32|bfloat16] [--threads N]
 //                 GFLOP/s of the encoder's matrix products at their real shapes
+//   bench_sam_ops decode --checkpoint C [--threads N] [--repeats R]
+//                 per-op times of predictLowRes (one click, 3 candidates) on a synthetic image
 // Weights are random; only the shapes matter for timing.
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
@@ -17,6 +19,7 @@
 #include "core/checkpoint/samconfig.h"
 #include "core/sam/encoderblock.h"
 #include "core/sam/encoderworkspace.h"
+#include "core/sam/predictor.h"
 
 using namespace samdesk;
 
@@ -24,6 +27,7 @@ namespace {
 
 struct Options {
     std::string mode;
+    std::string checkpoint;
     std::string kind = "windowed";
     std::string dtype = "float32";
     int threads = 0;
@@ -67,7 +71,7 @@ EncoderBlock randomBlock(const SamConfig& config, int window, torch::ScalarType 
 
 // Inclusive time per (depth, op name), from the profiler's push/pop events of this thread.
 void printProfile(const torch::autograd::profiler::thread_event_lists& lists, double wallSeconds,
-                  int repeats) {
+                  int repeats, std::size_t depth = 1) {
     using torch::autograd::profiler::EventKind;
     struct Sum {
         int count = 0;
@@ -87,7 +91,7 @@ void printProfile(const torch::autograd::profiler::thread_event_lists& lists, do
             } else if (e.kind() == EventKind::PopRange && !stack.empty()) {
                 const auto open = stack.back();
                 stack.pop_back();
-                if (stack.size() <= 1) {  // top-level ops and their direct children
+                if (stack.size() <= depth) {  // top-level ops and their children
                     auto& s = sums[open.path];
                     ++s.count;
                     s.us += open.start->cpuElapsedUs(e);
@@ -97,10 +101,15 @@ void printProfile(const torch::autograd::profiler::thread_event_lists& lists, do
     }
     std::vector<std::pair<std::string, Sum>> rows(sums.begin(), sums.end());
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-        const bool topA = a.first.find(" > ") == std::string::npos;
-        const bool topB = b.first.find(" > ") == std::string::npos;
-        if (topA != topB)
-            return topA;
+        const auto levelOf = [](const std::string& path) {
+            std::size_t n = 0;
+            for (std::size_t p = path.find(" > "); p != std::string::npos; p = path.find(" > ", p + 1))
+                ++n;
+            return n;
+        };
+        const std::size_t la = levelOf(a.first), lb = levelOf(b.first);
+        if (la != lb)
+            return la < lb;
         return a.second.us > b.second.us;
     });
     const double wallMs = wallSeconds * 1000 / repeats;
@@ -197,6 +206,42 @@ int runGemm(const Options& o) {
     return 0;
 }
 
+int runDecode(const Options& o) {
+    PredictorOptions po;
+    po.dtype = "float32";
+    auto loaded = Predictor::load(o.checkpoint, po);
+    if (!loaded) {
+        std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
+        return 2;
+    }
+    Predictor& p = **loaded;
+    const int w = 1024, h = 768;
+    std::vector<std::uint8_t> rgb(std::size_t(w) * h * 3);
+    for (std::size_t i = 0; i < rgb.size(); ++i)
+        rgb[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 24);
+    ImageView view{rgb.data(), w, h, 3, 8, 0, PixelOrder::Rgb};
+    if (auto st = p.setImage(view); !st)
+        return 2;
+    Prompts prompts;
+    prompts.points = {{400.5, 300.5, 1}};
+    const auto click = [&] {
+        auto low = p.predictLowRes(prompts);
+        (void)p.upscaleMask(low->mask(low->best()), {w, h});
+    };
+    const double plain = medianSeconds(o.repeats, click);
+    std::printf("click (predictLowRes + upscaleMask of the best at %d x %d): %.1f ms\n", w, h,
+                plain * 1000);
+    namespace prof = torch::autograd::profiler;
+    prof::enableProfilerLegacy(
+        torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU));
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < o.repeats; ++i)
+        click();
+    const double wall = secondsSince(t0);
+    printProfile(prof::disableProfilerLegacy(), wall, o.repeats, 3);
+    return 0;
+}
+
 int usage() {
     std::fprintf(stderr,
                  "usage: bench_sam_ops block --kind windowed|global [--dtype D] [--threads N] "
@@ -220,6 +265,8 @@ int main(int argc, char** argv) {
             o.dtype = value;
         else if (key == "--threads")
             o.threads = std::stoi(value);
+        else if (key == "--checkpoint")
+            o.checkpoint = value;
         else if (key == "--repeats")
             o.repeats = std::max(1, std::stoi(value));
         else
@@ -231,5 +278,7 @@ int main(int argc, char** argv) {
         return runBlock(o);
     if (o.mode == "gemm")
         return runGemm(o);
+    if (o.mode == "decode")
+        return runDecode(o);
     return usage();
 }

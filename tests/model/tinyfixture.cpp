@@ -103,6 +103,12 @@ ImageView viewOf(const cv::Mat& image) {
     return v;
 }
 
+PredictorOptions float32Options() {
+    PredictorOptions o;
+    o.dtype = "float32";
+    return o;
+}
+
 std::unique_ptr<Predictor> loadTiny(const QString& checkpoint, const PredictorOptions& options) {
     const QString path = checkpoint.isEmpty() ? tinyPath("checkpoint.pth") : checkpoint;
     auto p = Predictor::load(path.toStdString(), options);

@@ -43,9 +43,12 @@ private:
 cv::Mat readImage(const QString& path);
 ImageView viewOf(const cv::Mat& image);
 
+// Options with dtype float32 (the reference's precision; the default "auto" may pick bfloat16).
+PredictorOptions float32Options();
+
 // The tiny predictor on `checkpoint` (default: the fixture's checkpoint.pth); QFAIL-friendly.
 std::unique_ptr<Predictor> loadTiny(const QString& checkpoint = {},
-                                    const PredictorOptions& options = {});
+                                    const PredictorOptions& options = float32Options());
 
 float maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b);
 

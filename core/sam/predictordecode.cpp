@@ -1,0 +1,152 @@
+// The Predictor's fast path: prompts -> low-res logits (the decoder), and the upsampling of
+// chosen masks to the size they are shown at (MaskUpscaler: no S x S intermediate).
+#include <ATen/record_function.h>
+
+#include <algorithm>
+
+#include "core/sam/predictorimpl.h"
+#include "core/sam/promptvalidation.h"
+
+namespace samdesk {
+
+void Predictor::Impl::prepareImage() {
+    prepared = model->maskDecoder->prepare(embedding, imagePositions,
+                                           model->promptEncoder->denseWithoutMask());
+}
+
+LowResPrediction Predictor::Impl::decode(const Prompts& prompts) {
+    const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
+    // Original pixels -> resized frame, in double as the reference, then float32.
+    const double sx = static_cast<double>(input.width) / original.width;
+    const double sy = static_cast<double>(input.height) / original.height;
+    std::optional<torch::Tensor> points, labels, box, mask;
+    if (!prompts.points.empty()) {
+        std::vector<float> xy;
+        std::vector<std::int64_t> kinds;
+        for (const auto& p : prompts.points) {
+            xy.push_back(static_cast<float>(p.x * sx));
+            xy.push_back(static_cast<float>(p.y * sy));
+            kinds.push_back(p.label);
+        }
+        points = torch::tensor(xy, opts).view({-1, 2}).to(device);
+        labels = torch::tensor(kinds, torch::kInt64).to(device);
+    }
+    if (const auto& b = prompts.box) {
+        const std::vector<float> corners{
+            static_cast<float>(b->x0 * sx), static_cast<float>(b->y0 * sy),
+            static_cast<float>(b->x1 * sx), static_cast<float>(b->y1 * sy)};
+        box = torch::tensor(corners, opts).to(device);
+    }
+    if (const auto& m = prompts.maskInput)
+        mask =
+            torch::from_blob(const_cast<float*>(m->logits.data()), {1, 1, m->side, m->side}, opts)
+                .to(device, /*non_blocking=*/false, /*copy=*/true);
+
+    const auto encoded = [&] {
+        RECORD_FUNCTION("samdesk::prompt encoder", std::vector<c10::IValue>());
+        return model->promptEncoder->forward(points, labels, box, mask);
+    }();
+    RECORD_FUNCTION("samdesk::mask decoder", std::vector<c10::IValue>());
+    const auto out = prepared && !mask
+                         ? model->maskDecoder->forward(*prepared, encoded.sparse, prompts.multimask)
+                         : model->maskDecoder->forward(embedding, imagePositions, encoded.sparse,
+                                                       encoded.dense, prompts.multimask);
+    LowResPrediction result;
+    result.count = static_cast<int>(out.lowResLogits.size(1));
+    result.side = static_cast<int>(out.lowResLogits.size(2));
+    result.logits = toFloats(out.lowResLogits);
+    result.iou = toFloats(out.iou);
+    return result;
+}
+
+const MaskUpscaler& Predictor::Impl::upscalerFor(ImageSize outSize) const {
+    if (!upscaler || upscalerSize != outSize) {
+        upscaler.emplace(maskSide(), config.imageSize, input.width, input.height, outSize.width,
+                         outSize.height);
+        upscalerSize = outSize;
+    }
+    return *upscaler;
+}
+
+Status Predictor::Impl::checkUpscale(const LowResMask& mask, ImageSize outSize,
+                                     const UpscaleRegion& region) const {
+    if (!hasImage)
+        return Error::invalid("no image set: call setImage() first");
+    const int side = maskSide();
+    if (mask.side != side || mask.logits.size() != static_cast<std::size_t>(side) * side)
+        return Error::invalid("low-res mask of side " + std::to_string(mask.side) + " (" +
+                              std::to_string(mask.logits.size()) + " values); this model gives " +
+                              std::to_string(side) + " x " + std::to_string(side));
+    if (outSize.width <= 0 || outSize.height <= 0)
+        return Error::invalid("empty output size " + std::to_string(outSize.width) + " x " +
+                              std::to_string(outSize.height));
+    if (region.x < 0 || region.y < 0 || region.width <= 0 || region.height <= 0 ||
+        region.x + region.width > outSize.width || region.y + region.height > outSize.height)
+        return Error::invalid("region " + std::to_string(region.width) + " x " +
+                              std::to_string(region.height) + " at (" + std::to_string(region.x) +
+                              ", " + std::to_string(region.y) + ") is not inside " +
+                              std::to_string(outSize.width) + " x " +
+                              std::to_string(outSize.height));
+    return {};
+}
+
+Expected<LowResPrediction> Predictor::predictLowRes(const Prompts& prompts) {
+    std::lock_guard lock(m_impl->mutex);
+    if (!m_impl->hasImage)
+        return Error::invalid("no image set: call setImage() first");
+    if (auto st = validatePrompts(prompts, m_impl->original, m_impl->maskSide()); !st)
+        return st.error();
+    return guarded<LowResPrediction>("decoding the prompts", [&]() -> Expected<LowResPrediction> {
+        return m_impl->decode(prompts);
+    });
+}
+
+Expected<Prediction> Predictor::predict(const Prompts& prompts) {
+    std::lock_guard lock(m_impl->mutex);
+    if (!m_impl->hasImage)
+        return Error::invalid("no image set: call setImage() first");
+    if (auto st = validatePrompts(prompts, m_impl->original, m_impl->maskSide()); !st)
+        return st.error();
+    return guarded<Prediction>("decoding the prompts", [&]() -> Expected<Prediction> {
+        Prediction p;
+        p.lowRes = m_impl->decode(prompts);
+        p.size = m_impl->original;
+        const MaskUpscaler& up = m_impl->upscalerFor(p.size);
+        const UpscaleRegion all{0, 0, p.size.width, p.size.height};
+        const std::size_t plane = static_cast<std::size_t>(p.size.width) * p.size.height;
+        const std::size_t lowPlane = static_cast<std::size_t>(p.lowRes.side) * p.lowRes.side;
+        p.logits.resize(plane * p.lowRes.count);
+        for (int c = 0; c < p.lowRes.count; ++c)
+            up.logits(p.lowRes.logits.data() + lowPlane * c, all, p.logits.data() + plane * c);
+        return p;
+    });
+}
+
+Expected<std::vector<float>> Predictor::upscaleLogits(const LowResMask& mask,
+                                                      ImageSize outSize) const {
+    std::lock_guard lock(m_impl->mutex);
+    const UpscaleRegion all{0, 0, outSize.width, outSize.height};
+    if (auto st = m_impl->checkUpscale(mask, outSize, all); !st)
+        return st.error();
+    std::vector<float> out(static_cast<std::size_t>(outSize.width) * outSize.height);
+    m_impl->upscalerFor(outSize).logits(mask.logits.data(), all, out.data());
+    return out;
+}
+
+Expected<std::vector<std::uint8_t>> Predictor::upscaleMask(const LowResMask& mask,
+                                                           ImageSize outSize) const {
+    return upscaleMaskRegion(mask, outSize, {0, 0, outSize.width, outSize.height});
+}
+
+Expected<std::vector<std::uint8_t>> Predictor::upscaleMaskRegion(
+    const LowResMask& mask, ImageSize outSize, const UpscaleRegion& region) const {
+    std::lock_guard lock(m_impl->mutex);
+    if (auto st = m_impl->checkUpscale(mask, outSize, region); !st)
+        return st.error();
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(region.width) * region.height);
+    RECORD_FUNCTION("samdesk::upscale mask", std::vector<c10::IValue>());
+    m_impl->upscalerFor(outSize).mask(mask.logits.data(), region, out.data());
+    return out;
+}
+
+}  // namespace samdesk
