@@ -16,6 +16,8 @@ int runExport(const Argv& args);
 int runImport(const Argv& args);
 int runSegment(const Argv& args);
 int runSynth(const Argv& args);
+int runBench(const Argv& args);
+int runEncode(const Argv& args);
 
 struct Command {
     const char* name;

@@ -17,6 +17,8 @@ const std::vector<Command>& commands() {
         {"import", "import a COCO or LabelMe dataset into a folder's annotations", runImport},
         {"segment", "segment an image with prompts from a JSON file (SAM)", runSegment},
         {"synth", "write a checkpoint of RANDOM weights in a real SAM layout", runSynth},
+        {"bench", "time load, encode and clicks of a checkpoint on this machine", runBench},
+        {"encode", "pre-encode images into the embedding cache (shards, resume)", runEncode},
     };
     return all;
 }

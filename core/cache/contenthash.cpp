@@ -120,14 +120,19 @@ std::string ContentHasher::hexDigest() const {
     return buf;
 }
 
-std::string hashImagePixels(const std::uint8_t* data, std::size_t bytes, int width, int height,
-                            int channels, int bytesPerChannel) {
+ContentHasher imagePixelHasher(int width, int height, int channels, int bytesPerChannel) {
     ContentHasher h;
     h.updateString("samdesk-image-v1");
     h.updateValue(width);
     h.updateValue(height);
     h.updateValue(channels);
     h.updateValue(bytesPerChannel);
+    return h;
+}
+
+std::string hashImagePixels(const std::uint8_t* data, std::size_t bytes, int width, int height,
+                            int channels, int bytesPerChannel) {
+    ContentHasher h = imagePixelHasher(width, height, channels, bytesPerChannel);
     h.update(data, bytes);
     return h.hexDigest();
 }

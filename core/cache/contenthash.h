@@ -37,6 +37,9 @@ private:
 // The same picture re-saved in another file format keeps its key.
 std::string hashImagePixels(const std::uint8_t* data, std::size_t bytes, int width, int height,
                             int channels, int bytesPerChannel = 1);
+// The same hash fed row by row: update() with the rows in order (each width * channels *
+// bytesPerChannel bytes), then hexDigest() equals hashImagePixels() of the packed pixels.
+ContentHasher imagePixelHasher(int width, int height, int channels, int bytesPerChannel = 1);
 
 // Identity of a checkpoint file without reading all of it: its size and 64 samples of 16 KiB
 // spread over the file (a fine-tune changes weights everywhere, so samples differ). Milliseconds

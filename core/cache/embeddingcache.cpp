@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "core/cache/contenthash.h"
 #include "core/cache/halffloat.h"
@@ -214,6 +215,8 @@ void EmbeddingCache::evict() {
 }
 
 void EmbeddingCache::evictExcept(const fs::path& keep) {
+    if (m_maxBytes == std::numeric_limits<std::uint64_t>::max())
+        return;  // unlimited (a dataset pre-encoding): no folder scan per entry
     auto entries = listEntries(m_dir);
     std::uint64_t total = 0;
     for (const auto& e : entries)

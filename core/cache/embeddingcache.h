@@ -44,6 +44,7 @@ public:
     // ~/.cache/samdesk/embeddings.
     static std::filesystem::path defaultDirectory();
 
+    // maxBytes = std::numeric_limits<std::uint64_t>::max(): no limit, no eviction.
     explicit EmbeddingCache(std::filesystem::path directory,
                             std::uint64_t maxBytes = kDefaultMaxBytes);
 

@@ -25,7 +25,9 @@ Expected<ImageFile> readImageFile(const std::filesystem::path& path) {
         return Error::io(path.string() + ": no such image file");
     cv::Mat image;
     try {
-        image = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
+        // Any depth and color layout, EXIF orientation applied and alpha dropped: the pixels the
+        // app's decoder (Qt, auto-transform on) gives, so that cache keys agree.
+        image = cv::imread(path.string(), cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR);
     } catch (const cv::Exception& e) {
         return Error::format(path.string() + ": cannot decode the image: " + e.what());
     }

@@ -1,5 +1,8 @@
 // Reading an image file for the predictor without exposing OpenCV: the pixels as decoded
-// (8 or 16 bits, 1, 3 or 4 channels, BGR(A) order), ready to pass as an ImageView.
+// (8 or 16 bits, 1 or 3 channels, BGR order), ready to pass as an ImageView. The EXIF
+// orientation is applied and alpha dropped, as the app's decoder does (Qt with auto-transform):
+// the model sees the same pixels from either, and embedding cache keys agree
+// (embeddingstore.h).
 #pragma once
 
 #include <cstdint>
@@ -14,7 +17,7 @@ namespace samdesk {
 struct ImageFile {
     int width = 0;
     int height = 0;
-    int channels = 0;                 // 1, 3 or 4
+    int channels = 0;                 // 1 or 3 (4 only from decoders that keep alpha)
     int bitDepth = 8;                 // 8 or 16
     std::vector<std::uint8_t> bytes;  // tightly packed rows
 

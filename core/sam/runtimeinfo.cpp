@@ -98,6 +98,14 @@ int configureThreads(int requested) {
     return at::get_num_threads();
 }
 
+void synchronizeDevice(const std::string& device) {
+    if (device.rfind("cuda", 0) != 0 || !torch::cuda::is_available())
+        return;
+    // A tiny copy to the host waits for every kernel queued before it on the default stream.
+    const int index = device.size() > 5 ? std::stoi(device.substr(5)) : 0;
+    (void)torch::zeros({1}, torch::TensorOptions().device(torch::kCUDA, index)).cpu();
+}
+
 RuntimeInfo collectRuntimeInfo() {
     RuntimeInfo info;
     info.torchVersion = TORCH_VERSION;

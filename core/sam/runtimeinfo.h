@@ -44,4 +44,7 @@ constexpr double kSlowGemmGflops = 20.0;
 // Sets libtorch's intra-op threads (0 = all hardware threads). Returns the count in use.
 int configureThreads(int requested);
 
+// Waits until queued work on `device` ("cuda", "cuda:N") is done, for timings; nothing on "cpu".
+void synchronizeDevice(const std::string& device);
+
 }  // namespace samdesk

@@ -1,0 +1,199 @@
+// samdesk-cli bench: load, encode and click timings of one checkpoint on this machine
+// (docs/performance.md collects its output).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+#include "core/sam/fastgemm.h"
+#include "core/sam/imagefile.h"
+#include "core/sam/predictor.h"
+#include "core/sam/runtimeinfo.h"
+
+namespace samdesk::cli {
+
+namespace {
+
+const char* kBenchHelp =
+    "usage: samdesk-cli bench --checkpoint C [--image I] [--device D] [--dtype T]\n"
+    "                         [--repeats N] [--threads N] [--json]\n\n"
+    "Times what a user waits for with checkpoint C:\n"
+    "  load_s     reading the checkpoint and binding the weights\n"
+    "  encode_s   the image encoder (setImage), median and every one of N runs (default 3)\n"
+    "  decode_ms  a click: prompt -> the selected mask at the image's size (decoder at low\n"
+    "             resolution, the best candidate upsampled), median over 20 random clicks\n"
+    "  predict_ms the same clicks with every candidate upsampled (the reference's predict)\n"
+    "and reports peak RSS, threads, dtype, device, libtorch version and the GEMM backend.\n"
+    "Without --image a deterministic synthetic 1024 x 768 image is used.\n"
+    "--dtype auto (default: bfloat16 where the CPU has AMX or AVX512-BF16 and on CUDA, else\n"
+    "float32) | float32 | bfloat16 | float16 (CUDA). --threads N: libtorch threads (default:\n"
+    "all cores). Exit status 2 on error.\n";
+
+double secondsSince(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n == 0 ? 0.0 : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double peakRssMb() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
+}
+
+// Smooth shapes and gradients with some texture: deterministic, and not a flat image that a
+// model could treat specially.
+ImageFile syntheticImage(int width, int height) {
+    ImageFile img;
+    img.width = width;
+    img.height = height;
+    img.channels = 3;
+    img.bytes.resize(static_cast<std::size_t>(width) * height * 3);
+    std::mt19937 noise(7);
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            const double dx = x - width * 0.4, dy = y - height * 0.55;
+            const bool disc = dx * dx + dy * dy < (height * 0.25) * (height * 0.25);
+            const bool square =
+                x > width * 0.65 && x < width * 0.9 && y > height * 0.15 && y < height * 0.45;
+            std::uint8_t* p = img.bytes.data() + (static_cast<std::size_t>(y) * width + x) * 3;
+            const int grain = static_cast<int>(noise() % 17) - 8;
+            p[0] = static_cast<std::uint8_t>(
+                std::clamp((disc ? 40 : 200 * x / width) + grain, 0, 255));
+            p[1] = static_cast<std::uint8_t>(
+                std::clamp((square ? 220 : 90 + 100 * y / height) + grain, 0, 255));
+            p[2] = static_cast<std::uint8_t>(std::clamp((disc ? 210 : 60) + grain, 0, 255));
+        }
+    }
+    return img;
+}
+
+}  // namespace
+
+int runBench(const Argv& argv) {
+    Args args(argv, {"checkpoint", "image", "device", "dtype", "repeats", "threads"}, {"json"});
+    if (!args.error().empty())
+        return fail(args.error());
+    if (args.wantsHelp()) {
+        std::cout << kBenchHelp;
+        return 0;
+    }
+    if (!args.value("checkpoint"))
+        return fail("bench needs --checkpoint (see samdesk-cli bench --help)");
+    std::string err;
+    const auto repeats = args.integer("repeats", &err);
+    const auto threads = err.empty() ? args.integer("threads", &err) : std::nullopt;
+    if (!err.empty())
+        return fail(err);
+    if (repeats && *repeats < 1)
+        return fail("--repeats must be at least 1");
+
+    ImageFile image;
+    std::string imageName = "synthetic 1024 x 768";
+    if (const auto path = args.value("image")) {
+        auto read = readImageFile(*path);
+        if (!read)
+            return fail(read.error().message);
+        image = std::move(read.value());
+        imageName = *path;
+    } else {
+        image = syntheticImage(1024, 768);
+    }
+
+    PredictorOptions options;
+    options.device = args.value("device", "cpu");
+    options.dtype = args.value("dtype", "auto");
+    options.threads = configureThreads(static_cast<int>(threads.value_or(0)));
+    auto t0 = std::chrono::steady_clock::now();
+    auto loaded = Predictor::load(*args.value("checkpoint"), options);
+    if (!loaded)
+        return fail(loaded.error().message);
+    Predictor& predictor = *loaded.value();
+    const double loadSeconds = secondsSince(t0);
+
+    std::vector<double> encodeSeconds;
+    for (long long i = 0; i < repeats.value_or(3); ++i) {
+        t0 = std::chrono::steady_clock::now();
+        if (auto st = predictor.setImage(image.view()); !st)
+            return fail(imageName + ": " + st.error().message);
+        synchronizeDevice(predictor.options().device);
+        encodeSeconds.push_back(secondsSince(t0));
+    }
+
+    // 20 clicks anywhere in the image, the same on every run.
+    std::mt19937 rng(20240607);
+    std::uniform_real_distribution<double> ux(0.0, image.width), uy(0.0, image.height);
+    const ImageSize size{image.width, image.height};
+    std::vector<double> decodeMs, predictMs;
+    for (int i = 0; i < 20; ++i) {
+        Prompts prompts;
+        prompts.points = {{ux(rng), uy(rng), 1}};
+        t0 = std::chrono::steady_clock::now();
+        auto low = predictor.predictLowRes(prompts);
+        if (!low)
+            return fail(low.error().message);
+        auto mask = predictor.upscaleMask(low->mask(low->best()), size);
+        if (!mask)
+            return fail(mask.error().message);
+        decodeMs.push_back(secondsSince(t0) * 1000);
+        t0 = std::chrono::steady_clock::now();
+        auto full = predictor.predict(prompts);
+        if (!full)
+            return fail(full.error().message);
+        predictMs.push_back(secondsSince(t0) * 1000);
+    }
+
+    const RuntimeInfo info = collectRuntimeInfo();
+    const PredictorOptions& used = predictor.options();
+    if (args.flag("json")) {
+        nlohmann::json j;
+        j["checkpoint"] = *args.value("checkpoint");
+        j["variant"] = predictor.config().variant;
+        j["image"] = imageName;
+        j["image_size"] = {image.width, image.height};
+        j["device"] = used.device;
+        j["dtype"] = used.dtype;
+        j["threads"] = info.threads;
+        j["torch_version"] = info.torchVersion;
+        j["gemm"] = gemm::backendName();
+        j["cpu"] = info.cpu.modelName;
+        j["load_s"] = loadSeconds;
+        j["encode_s"] = {{"median", median(encodeSeconds)}, {"runs", encodeSeconds}};
+        j["decode_ms"] = {{"median", median(decodeMs)}, {"runs", decodeMs}};
+        j["predict_ms"] = {{"median", median(predictMs)}, {"runs", predictMs}};
+        j["peak_rss_mb"] = peakRssMb();
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    std::printf("checkpoint   %s (%s)\n", args.value("checkpoint")->c_str(),
+                predictor.config().variant.c_str());
+    std::printf("image        %s, %d x %d\n", imageName.c_str(), image.width, image.height);
+    std::printf("device       %s, dtype %s, %d thread(s), libtorch %s, GEMM %s\n",
+                used.device.c_str(), used.dtype.c_str(), info.threads, info.torchVersion.c_str(),
+                gemm::backendName());
+    std::printf("cpu          %s\n", info.cpu.modelName.c_str());
+    std::printf("load_s       %.3f\n", loadSeconds);
+    std::printf("encode_s     median %.3f, runs", median(encodeSeconds));
+    for (double s : encodeSeconds)
+        std::printf(" %.3f", s);
+    std::printf(
+        "\ndecode_ms    median %.1f (min %.1f, max %.1f) over 20 clicks, best mask at %d x %d\n",
+        median(decodeMs), *std::min_element(decodeMs.begin(), decodeMs.end()),
+        *std::max_element(decodeMs.begin(), decodeMs.end()), image.width, image.height);
+    std::printf("predict_ms   median %.1f (every candidate at full size)\n", median(predictMs));
+    std::printf("peak_rss_mb  %.0f\n", peakRssMb());
+    return 0;
+}
+
+}  // namespace samdesk::cli
