@@ -128,7 +128,7 @@ public:
         bar.resize(width, '.');
         std::string shown = name.size() > 40 ? "..." + name.substr(name.size() - 37) : name;
         std::printf("\r%3d%% [%s] %zu/%zu  %s  %s\033[K", static_cast<int>(done * 100), bar.c_str(),
-                    index, m_total, eta(index, fraction).c_str(), shown.c_str());
+                    index + 1, m_total, eta(index, fraction).c_str(), shown.c_str());
         std::fflush(stdout);
     }
 

@@ -12,6 +12,14 @@ namespace samdesk {
 void Predictor::Impl::prepareImage() {
     prepared = model->maskDecoder->prepare(embedding, imagePositions,
                                            model->promptEncoder->denseWithoutMask());
+    if (!decoderWarm) {
+        // The first decode of a process creates oneDNN's kernels and the allocator's blocks
+        // (~3x a normal click): do it here, inside the slow step, not on the user's first click.
+        Prompts click;
+        click.points = {{original.width / 2.0, original.height / 2.0, 1}};
+        (void)decode(click);
+        decoderWarm = true;
+    }
 }
 
 LowResPrediction Predictor::Impl::decode(const Prompts& prompts) {

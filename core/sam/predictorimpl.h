@@ -50,6 +50,7 @@ struct Predictor::Impl {
     std::optional<ResizedImage> resized;
     // The decoder's per-image work for prompts without a mask input (prepareImage()).
     std::optional<MaskDecoderImpl::Prepared> prepared;
+    bool decoderWarm = false;
     // The last output size's upscaler (the blend taps depend on the image and output sizes).
     mutable std::optional<MaskUpscaler> upscaler;
     mutable ImageSize upscalerSize;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "core/cache/contenthash.h"
 #include "core/cache/embeddingcache.h"
@@ -58,6 +59,8 @@ private Q_SLOTS:
     void foreignEntryIsRejected();
     void unwritableFolderIsAnError();
     void shapeMismatchIsRejectedOnStore();
+    void rowByRowHashEqualsWholeHash();
+    void unlimitedCacheNeverEvicts();
 };
 
 void TestEmbeddingCache::keyChangesWithEveryField() {
@@ -222,6 +225,27 @@ void TestEmbeddingCache::shapeMismatchIsRejectedOnStore() {
     QVERIFY(!s.ok());
     QCOMPARE(s.error().kind, Error::Kind::InvalidInput);
     QCOMPARE(cache.entryCount(), std::size_t(0));
+}
+
+void TestEmbeddingCache::rowByRowHashEqualsWholeHash() {
+    // EmbeddingStore hashes images row by row (strided, channel-swapped sources): the key must
+    // be the one hashImagePixels() gives for the packed pixels.
+    std::vector<std::uint8_t> pixels(31 * 17 * 3);
+    for (std::size_t i = 0; i < pixels.size(); ++i)
+        pixels[i] = static_cast<std::uint8_t>(i * 37 + 11);
+    ContentHasher rows = imagePixelHasher(31, 17, 3);
+    for (int y = 0; y < 17; ++y)
+        rows.update(pixels.data() + y * 31 * 3, 31 * 3);
+    QCOMPARE(rows.hexDigest(), hashImagePixels(pixels.data(), pixels.size(), 31, 17, 3));
+}
+
+void TestEmbeddingCache::unlimitedCacheNeverEvicts() {
+    QTemporaryDir dir;
+    EmbeddingCache cache(tmpPath(dir), std::numeric_limits<std::uint64_t>::max());
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(cache.store(key("img" + std::to_string(i)), embedding(16, 8, float(i))).ok());
+    cache.evict();
+    QCOMPARE(cache.entryCount(), std::size_t(5));
 }
 
 QTEST_GUILESS_MAIN(TestEmbeddingCache)

@@ -10,6 +10,7 @@
 #include "core/checkpoint/keyconversion.h"
 #include "core/checkpoint/samcheckpoint.h"
 #include "core/sam/encoderattention.h"
+#include "core/sam/encoderblock.h"
 #include "core/sam/sammodel.h"
 #include "core/sam/weightbinder.h"
 #include "tests/model/tinyfixture.h"
@@ -71,6 +72,8 @@ private Q_SLOTS:
     void customConfigRuns();
     void chunkedAttentionMatchesDirect_data();
     void chunkedAttentionMatchesDirect();
+    void blockCpuPathMatchesLibtorch_data();
+    void blockCpuPathMatchesLibtorch();
     void float32BindsWithoutCopy();
     void float16IsConverted();
 };
@@ -175,6 +178,56 @@ void TestSamModules::chunkedAttentionMatchesDirect() {
     const float diff = (chunked - direct).abs().max().item<float>();
     qInfo("max |chunked - direct| = %.3g", diff);
     QVERIFY(diff <= 1e-5f);
+}
+
+void TestSamModules::blockCpuPathMatchesLibtorch_data() {
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<int>("side");
+    QTest::addColumn<int>("window");
+    QTest::addColumn<bool>("bf16");
+    // 20 = 3 * 6 + 2: the last row and column of windows are mostly padding, whose q, k and v
+    // the CPU path takes from the bias instead of computing them.
+    QTest::newRow("windowed, padded") << 1 << 20 << 6 << false;
+    QTest::newRow("windowed, batch 2") << 2 << 13 << 6 << false;
+    QTest::newRow("windowed, exact fit") << 1 << 12 << 6 << false;
+    QTest::newRow("global") << 1 << 20 << 0 << false;
+    QTest::newRow("windowed, bfloat16 products") << 1 << 20 << 6 << true;
+    QTest::newRow("global, bfloat16 products") << 1 << 20 << 0 << true;
+}
+
+void TestSamModules::blockCpuPathMatchesLibtorch() {
+    QFETCH(int, batch);
+    QFETCH(int, side);
+    QFETCH(int, window);
+    QFETCH(bool, bf16);
+    torch::manual_seed(5);
+    c10::InferenceMode guard;
+    SamConfig config = tinyConfig();
+    config.embedDim = 64;
+    config.numHeads = 4;
+    config.mlpDim = 96;
+    config.windowSize = 6;
+    config.imageSize = side * config.patchSize;
+    EncoderBlock block(config, window);
+    for (auto& [name, t] : namedTensors(*block))
+        t.normal_(0.0, name.find("norm.weight") != std::string::npos ? 0.0 : 0.2)
+            .add_(name.find("norm.weight") != std::string::npos ? 1.0 : 0.0);
+    const auto x = torch::randn({batch, side, side, config.embedDim});
+    // The reference: libtorch ops with the reference's padding and partition, float32.
+    const auto reference = block->forwardTorch(x);
+    if (bf16) {
+        // As the predictor binds a bfloat16 encoder on the CPU: matrices only.
+        for (auto& [name, t] : namedTensors(*block))
+            if (name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0 &&
+                name.find("norm") == std::string::npos)
+                t.set_data(t.to(torch::kBFloat16));
+    }
+    const auto fast = block(x);
+    QCOMPARE(fast.sizes(), reference.sizes());
+    const float diff = (fast - reference).abs().max().item<float>();
+    const float scale = reference.abs().max().item<float>();
+    qInfo("max |cpu path - libtorch| = %.3g (values up to %.3g)", diff, scale);
+    QVERIFY(diff <= (bf16 ? 0.03f * scale : 1e-5f * scale));
 }
 
 void TestSamModules::float32BindsWithoutCopy() {
