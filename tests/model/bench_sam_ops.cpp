@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/checkpoint/samconfig.h"
+#include "core/sam/cachingallocator.h"
 #include "core/sam/encoderblock.h"
 #include "core/sam/encoderworkspace.h"
 #include "core/sam/predictor.h"
@@ -274,6 +275,7 @@ int main(int argc, char** argv) {
     }
     if (o.threads > 0)
         at::set_num_threads(o.threads);
+    cachingallocator::install();  // as Predictor::load does
     if (o.mode == "block")
         return runBlock(o);
     if (o.mode == "gemm")
