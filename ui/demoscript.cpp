@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QMouseEvent>
 #include <QScreen>
 #include <QWidget>
@@ -13,6 +14,7 @@
 #include "core/document/annotationdocument.h"
 #include "ui/canvasview.h"
 #include "ui/checkpointinfodialog.h"
+#include "ui/embeddingcachedialog.h"
 #include "ui/mainwindow.h"
 
 namespace samdesk {
@@ -140,9 +142,27 @@ bool DemoScript::runStep(const QString& step) {
         doc->selectCandidate(arg.toInt() - 1);
     } else if (verb == QLatin1String("threshold")) {
         doc->setThreshold(arg.toDouble());
-    } else if (verb == QLatin1String("next")) {
-        doc->next();
+    } else if (verb == QLatin1String("next") || verb == QLatin1String("previous")) {
+        if (verb == QLatin1String("next"))
+            doc->next();
+        else
+            doc->previous();
         m_waitFor = [this] { return ready(); };
+    } else if (verb == QLatin1String("image")) {
+        if (!doc->setCurrentIndex(arg.toInt() - 1))
+            return false;
+        m_waitFor = [this] { return ready(); };
+    } else if (verb == QLatin1String("ready")) {
+        // How the current image became ready (encoder, memory, disk cache) and how long it took
+        // from the encode request (opening the image) to Ready.
+        static const char* const kSources[] = {"none", "encoder", "memory", "embedding cache"};
+        std::printf(
+            "%s ready in %.1f ms from the request (from the %s; inference thread %.1f ms)\n",
+            qPrintable(QFileInfo(doc->currentImagePath()).fileName()), doc->lastReadyMs(),
+            kSources[int(doc->lastEncodeSource())], doc->lastEncodeMs());
+        std::fflush(stdout);
+    } else if (verb == QLatin1String("cachedialog")) {
+        m_dialog = m_window->showEmbeddingCache();
     } else if (verb == QLatin1String("info")) {
         m_dialog = m_window->showCheckpointInfo();
         if (!m_dialog)

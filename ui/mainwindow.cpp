@@ -13,11 +13,13 @@
 #include <QStatusBar>
 #include <QToolButton>
 
+#include "core/cache/embeddingcache.h"
 #include "core/document/annotationdocument.h"
 #include "core/document/imagefolder.h"
 #include "ui/candidatespanel.h"
 #include "ui/canvasview.h"
 #include "ui/checkpointinfodialog.h"
+#include "ui/embeddingcachedialog.h"
 #include "ui/imagelistpanel.h"
 #include "ui/objectspanel.h"
 
@@ -219,7 +221,31 @@ bool MainWindow::openFolder(const QString& folder) {
 
 void MainWindow::loadCheckpoint(const QString& path) {
     m_pendingCheckpoint = QFileInfo(path).absoluteFilePath();
+    m_document->setEmbeddingCache(
+        m_settings.embeddingCacheEnabled() ? m_settings.embeddingCacheDirectory() : QString(),
+        m_settings.embeddingCacheMaxBytes());
     m_document->loadCheckpoint(m_pendingCheckpoint, m_settings.device(), m_settings.precision());
+}
+
+void MainWindow::setEmbeddingCache(bool enabled, const QString& directory, quint64 maxBytes) {
+    const QString defaultDir = QString::fromStdString(EmbeddingCache::defaultDirectory().string());
+    m_settings.setEmbeddingCacheEnabled(enabled);
+    m_settings.setEmbeddingCacheDirectory(directory == defaultDir ? QString() : directory);
+    m_settings.setEmbeddingCacheMaxBytes(maxBytes);
+    if (m_document->isSam())
+        loadCheckpoint(m_document->engine().checkpoint);
+}
+
+EmbeddingCacheDialog* MainWindow::showEmbeddingCache() {
+    auto* dialog = new EmbeddingCacheDialog(m_settings.embeddingCacheEnabled(),
+                                            m_settings.embeddingCacheDirectory(),
+                                            m_settings.embeddingCacheMaxBytes(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        setEmbeddingCache(dialog->cacheEnabled(), dialog->directory(), dialog->maxBytes());
+    });
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::chooseImage() {

@@ -22,6 +22,7 @@ class AnnotationDocument;
 class CandidatesPanel;
 class CanvasView;
 class CheckpointInfoDialog;
+class EmbeddingCacheDialog;
 class ImageListPanel;
 class ObjectsPanel;
 
@@ -59,6 +60,11 @@ public:
 
     // Opens the checkpoint info dialog (non-modal); nullptr while no SAM checkpoint is loaded.
     CheckpointInfoDialog* showCheckpointInfo();
+    // Opens the embedding cache dialog (non-modal). Accepting it stores the values and, with a
+    // SAM checkpoint loaded, reloads it so that they apply.
+    EmbeddingCacheDialog* showEmbeddingCache();
+    // Stores embedding cache settings and applies them (reloading a loaded SAM checkpoint).
+    void setEmbeddingCache(bool enabled, const QString& directory, quint64 maxBytes);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

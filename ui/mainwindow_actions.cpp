@@ -149,6 +149,9 @@ void MainWindow::createActions() {
             });
     connect(makeAction("checkpointInfo", tr("Checkpoint &Info..."), {QKeySequence(tr("Ctrl+I"))}),
             &QAction::triggered, this, &MainWindow::showCheckpointInfo);
+    connect(makeAction("embeddingCache", tr("&Embedding Cache..."), {},
+                       tr("Where encoded images are kept on disk, and how much room they take")),
+            &QAction::triggered, this, &MainWindow::showEmbeddingCache);
     connect(makeAction("cancelEncode", tr("&Cancel Encoding"), {QKeySequence(tr("Ctrl+."))}),
             &QAction::triggered, doc, &AnnotationDocument::cancelEncode);
     connect(makeAction("reencode", tr("&Encode the Image Again")), &QAction::triggered, doc,
@@ -169,9 +172,15 @@ void MainWindow::createActions() {
         connect(a, &QAction::triggered, this, [this, id] { setDevice(id); });
     }
     m_precisionGroup = new QActionGroup(this);
-    for (const QString& p :
-         {QStringLiteral("float32"), QStringLiteral("bfloat16"), QStringLiteral("float16")}) {
-        QAction* a = makeAction("precision_" + p, p);
+    for (const QString& p : {QStringLiteral("auto"), QStringLiteral("float32"),
+                             QStringLiteral("bfloat16"), QStringLiteral("float16")}) {
+        QAction* a =
+            makeAction("precision_" + p,
+                       p == QLatin1String("auto") ? tr("Automatic (bfloat16 where fast)") : p);
+        if (p == QLatin1String("auto"))
+            a->setStatusTip(
+                tr("bfloat16 on GPUs and on CPUs with AMX or AVX512-BF16, else "
+                   "float32"));
         a->setCheckable(true);
         a->setChecked(m_settings.precision() == p);
         m_precisionGroup->addAction(a);
@@ -248,6 +257,7 @@ void MainWindow::createMenus() {
     device->addActions(m_deviceGroup->actions());
     QMenu* precision = model->addMenu(tr("&Precision"));
     precision->addActions(m_precisionGroup->actions());
+    model->addAction(a("embeddingCache"));
     model->addSeparator();
     model->addAction(a("cancelEncode"));
     model->addAction(a("reencode"));

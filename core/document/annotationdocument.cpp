@@ -189,10 +189,17 @@ void AnnotationDocument::loadCheckpoint(const QString& path, const QString& devi
     choice.checkpoint = path.toStdString();
     choice.device = device.toStdString();
     choice.dtype = precision.toStdString();
+    choice.cacheDirectory = m_cacheDirectory.toStdString();
+    choice.cacheMaxBytes = m_cacheMaxBytes;
     m_engineLoading = true;
     Q_EMIT engineLoadingChanged(true);
     Q_EMIT message(tr("Loading %1...").arg(QFileInfo(path).fileName()));
     m_inference->worker()->requestEngine(choice);
+}
+
+void AnnotationDocument::setEmbeddingCache(const QString& directory, quint64 maxBytes) {
+    m_cacheDirectory = directory;
+    m_cacheMaxBytes = maxBytes;
 }
 
 void AnnotationDocument::useGrabCut() {
@@ -211,6 +218,8 @@ void AnnotationDocument::onEngineReady(const EngineStatus& status) {
         QString text = tr("%1 loaded (%2)").arg(status.name, status.device);
         if (status.device.startsWith(QLatin1String("cpu")) && cudaDeviceAvailable())
             text += tr(" - a CUDA GPU is available: Model > Device > CUDA GPU");
+        if (!status.cacheError.isEmpty())
+            text += tr(" - no embedding cache: %1").arg(status.cacheError);
         Q_EMIT message(text);
     }
     // The worker dropped the old engine's sessions: encode the current image again.
@@ -238,6 +247,7 @@ void AnnotationDocument::requestEncode() {
     if (m_image.isNull())
         return;
     setEncodeState(EncodeState::Encoding);
+    m_encodeClock.start();
     Q_EMIT encodeProgress(0, 0);
     m_inference->worker()->requestEncode({m_imageKey, m_image, QString()});
 }
@@ -259,12 +269,26 @@ void AnnotationDocument::cancelEncode() {
         m_inference->worker()->cancelEncode();
 }
 
-void AnnotationDocument::onEncoded(const QString& key, double ms, bool reused) {
+void AnnotationDocument::onEncoded(const QString& key, double ms, bool reused, bool fromCache,
+                                   const QString& cacheNote) {
     if (key != m_imageKey)
         return;
+    const bool repeat = reused && key == m_sourceKey && m_engineGeneration == m_sourceGeneration;
+    if (!repeat) {
+        m_lastEncodeSource = reused      ? EncodeSource::Memory
+                             : fromCache ? EncodeSource::DiskCache
+                                         : EncodeSource::Encoder;
+        m_sourceKey = key;
+        m_sourceGeneration = m_engineGeneration;
+        m_lastEncodeMs = ms;
+        m_lastReadyMs = m_encodeClock.isValid() ? double(m_encodeClock.nsecsElapsed()) / 1e6 : 0.0;
+    }
     setEncodeState(EncodeState::Ready);
-    if (!reused)
-        Q_EMIT message(tr("Image encoded in %1 s").arg(ms / 1000.0, 0, 'f', 2));
+    if (fromCache)
+        Q_EMIT message(tr("Embedding read from the cache in %1 ms").arg(ms, 0, 'f', 0));
+    else if (!reused)
+        Q_EMIT message(tr("Image encoded in %1 s").arg(ms / 1000.0, 0, 'f', 2) +
+                       (cacheNote.isEmpty() ? QString() : tr(" (%1)").arg(cacheNote)));
     scheduleDecode();
     requestPrefetch();
 }

@@ -55,14 +55,29 @@ public:
     // ---- Engine -------------------------------------------------------------------------------
     // Loads a SAM checkpoint on the inference thread; engineChanged() or engineFailed() follows.
     // On failure the current engine stays.
+    // precision: "auto" (bfloat16 where the CPU or GPU is fast at it, else float32),
+    // "float32", "bfloat16", "float16".
     void loadCheckpoint(const QString& path, const QString& device = QStringLiteral("cpu"),
-                        const QString& precision = QStringLiteral("float32"));
+                        const QString& precision = QStringLiteral("auto"));
+    // The on-disk embedding cache for the next checkpoint loaded (empty directory: none). An
+    // image encoded once (here or by `samdesk-cli encode`) then opens without an encoder run.
+    void setEmbeddingCache(const QString& directory, quint64 maxBytes);
+    QString embeddingCacheDirectory() const { return m_cacheDirectory; }
     void useGrabCut();
     bool engineLoading() const { return m_engineLoading; }
     const EngineStatus& engine() const { return m_engine; }
     bool isSam() const { return !m_engine.checkpoint.isEmpty(); }
 
     EncodeState encodeState() const { return m_encodeState; }
+    // How the current image was made ready: by the encoder, from the embedding cache on disk,
+    // or from memory (encoded earlier in this run, or ahead of time). A repeated request
+    // answered from memory (the engine was just loaded) does not hide how it was first made.
+    enum class EncodeSource { None, Encoder, Memory, DiskCache };
+    EncodeSource lastEncodeSource() const { return m_lastEncodeSource; }
+    // Milliseconds from the encode request (opening the image) to Ready, and the inference
+    // thread's part of it (the encoder run, or reading the cache entry).
+    double lastReadyMs() const { return m_lastReadyMs; }
+    double lastEncodeMs() const { return m_lastEncodeMs; }
     // Stops the running encode between encoder blocks; prompts wait until the image is encoded
     // again (a new prompt restarts it).
     void cancelEncode();
@@ -181,7 +196,8 @@ private:
     void ensureLabel(const QString& name);
     void onEngineReady(const EngineStatus& status);
     void onEngineFailed(const QString& checkpoint, const QString& message);
-    void onEncoded(const QString& key, double ms, bool reused);
+    void onEncoded(const QString& key, double ms, bool reused, bool fromCache,
+                   const QString& cacheNote);
     void onEncodeFailed(const QString& key, const QString& message, bool cancelled);
     void onDecoded(const DecodeResultPtr& result);
     void onDecodeFailed(quint64 id, const QString& key, const QString& message, bool notEncoded);
@@ -223,6 +239,14 @@ private:
     double m_lastDecodeMs = 0;
     double m_lastRoundTripMs = 0;
     QElapsedTimer m_promptClock;
+    QElapsedTimer m_encodeClock;  // from the encode request to Ready
+    EncodeSource m_lastEncodeSource = EncodeSource::None;
+    QString m_sourceKey;  // the image and engine generation m_lastEncodeSource is about
+    int m_sourceGeneration = -1;
+    double m_lastReadyMs = 0;
+    double m_lastEncodeMs = 0;
+    QString m_cacheDirectory;
+    quint64 m_cacheMaxBytes = 2ull << 30;
     QString m_aheadKey;  // the image read (and encoded) ahead of time, and its pixels
     QImage m_aheadImage;
 

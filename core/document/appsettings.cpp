@@ -5,6 +5,8 @@
 #include <QFileInfo>
 #include <QSettings>
 
+#include "core/cache/embeddingcache.h"
+
 namespace samdesk {
 
 namespace {
@@ -26,12 +28,36 @@ void AppSettings::setDevice(const QString& device) {
     settings().setValue(QStringLiteral("engine/device"), device);
 }
 QString AppSettings::precision() const {
-    return settings()
-        .value(QStringLiteral("engine/precision"), QStringLiteral("float32"))
-        .toString();
+    return settings().value(QStringLiteral("engine/precision"), QStringLiteral("auto")).toString();
 }
 void AppSettings::setPrecision(const QString& precision) {
     settings().setValue(QStringLiteral("engine/precision"), precision);
+}
+
+bool AppSettings::embeddingCacheEnabled() const {
+    return settings().value(QStringLiteral("cache/enabled"), true).toBool();
+}
+void AppSettings::setEmbeddingCacheEnabled(bool on) {
+    settings().setValue(QStringLiteral("cache/enabled"), on);
+}
+QString AppSettings::embeddingCacheDirectory() const {
+    const QString dir = settings().value(QStringLiteral("cache/directory")).toString();
+    return dir.isEmpty() ? QString::fromStdString(EmbeddingCache::defaultDirectory().string())
+                         : dir;
+}
+void AppSettings::setEmbeddingCacheDirectory(const QString& dir) {
+    settings().setValue(QStringLiteral("cache/directory"), dir);
+}
+quint64 AppSettings::embeddingCacheMaxBytes() const {
+    bool ok = false;
+    const quint64 bytes = settings()
+                              .value(QStringLiteral("cache/maxBytes"),
+                                     QVariant::fromValue<quint64>(EmbeddingCache::kDefaultMaxBytes))
+                              .toULongLong(&ok);
+    return ok ? bytes : EmbeddingCache::kDefaultMaxBytes;
+}
+void AppSettings::setEmbeddingCacheMaxBytes(quint64 bytes) {
+    settings().setValue(QStringLiteral("cache/maxBytes"), QVariant::fromValue<quint64>(bytes));
 }
 
 QStringList AppSettings::recentFiles() const {

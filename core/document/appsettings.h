@@ -17,8 +17,17 @@ public:
     void setCheckpoint(const QString& path);  // empty: GrabCut
     QString device() const;                   // "cpu" (default), "cuda"
     void setDevice(const QString& device);
-    QString precision() const;  // "float32" (default), "bfloat16", "float16"
+    QString precision() const;  // "auto" (default), "float32", "bfloat16", "float16"
     void setPrecision(const QString& precision);
+
+    // The on-disk embedding cache: on by default, in $SAMDESK_CACHE_DIR, else
+    // $XDG_CACHE_HOME/samdesk/embeddings, else ~/.cache/samdesk/embeddings; 2 GiB by default.
+    bool embeddingCacheEnabled() const;
+    void setEmbeddingCacheEnabled(bool on);
+    QString embeddingCacheDirectory() const;              // never empty
+    void setEmbeddingCacheDirectory(const QString& dir);  // empty: back to the default
+    quint64 embeddingCacheMaxBytes() const;
+    void setEmbeddingCacheMaxBytes(quint64 bytes);
 
     QStringList recentFiles() const;  // images and folders, newest first, existing only
     void addRecentFile(const QString& path);

@@ -46,6 +46,8 @@ struct EngineStatus {
     bool acceptsMaskInput = false;
     MaskFrame maskFrame;  // SAM: where its mask input lies over the image
     std::shared_ptr<const CheckpointReport> report;  // SAM only
+    QString cacheDirectory;  // SAM: the embedding cache in use, empty when none
+    QString cacheError;      // SAM: why the embedding cache asked for is not in use
 };
 
 }  // namespace samdesk

@@ -123,6 +123,8 @@ void InferenceWorker::runEngine(const EngineChoice& choice) {
     status.acceptsMaskInput = m_engine->acceptsMaskInput();
     status.maskFrame = m_engine->maskFrame();
     status.report = loaded->report;
+    status.cacheDirectory = QString::fromStdString(loaded->cacheDirectory);
+    status.cacheError = QString::fromStdString(loaded->cacheError);
     Q_EMIT engineReady(status);
 }
 
@@ -139,7 +141,7 @@ void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
         m_sessionOrder.removeAll(request.key);
         m_sessionOrder.append(request.key);
         if (!ahead)
-            Q_EMIT encoded(request.key, 0.0, true);
+            Q_EMIT encoded(request.key, 0.0, true, false, QString());
         return;
     }
     if (!m_engine) {
@@ -184,7 +186,8 @@ void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
         Q_EMIT prefetched(request.key, image);
         return;
     }
-    Q_EMIT encoded(request.key, double(timer.nsecsElapsed()) / 1e6, false);
+    Q_EMIT encoded(request.key, double(timer.nsecsElapsed()) / 1e6, false, kept->fromCache(),
+                   QString::fromStdString(kept->cacheNote()));
     warmUp(*kept);
 }
 

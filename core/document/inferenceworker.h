@@ -49,8 +49,11 @@ Q_SIGNALS:
     void engineFailed(const QString& checkpoint, const QString& message);
     void encodeStarted(const QString& key);
     void encodeProgress(const QString& key, int done, int total);
-    // `reused`: the image was still encoded from an earlier visit or encoded ahead of time.
-    void encoded(const QString& key, double milliseconds, bool reused);
+    // `reused`: the image was still encoded in memory from an earlier visit or encoded ahead
+    // of time. `fromCache`: the embedding came from the on-disk cache (no encoder run).
+    // `cacheNote`: why the embedding cache was not used or not written (empty when all is well).
+    void encoded(const QString& key, double milliseconds, bool reused, bool fromCache,
+                 const QString& cacheNote);
     void encodeFailed(const QString& key, const QString& message, bool cancelled);
     // An image encoded ahead of time, with its decoded pixels (so opening it reads no file).
     void prefetched(const QString& key, const QImage& image);

@@ -17,10 +17,14 @@ Expected<LoadedEngine> createEngine(const EngineChoice& choice) {
     options.device = choice.device;
     options.dtype = choice.dtype;
     options.threads = choice.threads;
+    options.cacheDirectory = choice.cacheDirectory;
+    options.cacheMaxBytes = choice.cacheMaxBytes;
     auto sam = SamEngine::load(choice.checkpoint, options);
     if (!sam)
         return sam.error();
     loaded.report = std::make_shared<CheckpointReport>(sam.value()->report());
+    loaded.cacheDirectory = sam.value()->cacheDirectory().string();
+    loaded.cacheError = sam.value()->cacheError();
     loaded.engine = std::move(sam.value());
     return loaded;
 }

@@ -2,6 +2,7 @@
 // otherwise SAM on the chosen device and precision. Called on the inference thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -12,15 +13,22 @@
 namespace samdesk {
 
 struct EngineChoice {
-    std::string checkpoint;         // empty: GrabCut
-    std::string device = "cpu";     // SAM only: "cpu", "cuda", "cuda:N"
-    std::string dtype = "float32";  // SAM only: "float32", "bfloat16", "float16"
-    int threads = 0;                // SAM only: libtorch intra-op threads, 0 = leave as is
+    std::string checkpoint;      // empty: GrabCut
+    std::string device = "cpu";  // SAM only: "cpu", "cuda", "cuda:N"
+    // SAM only: "auto" (bfloat16 on CUDA and on CPUs with AMX or AVX512-BF16, else float32),
+    // "float32", "bfloat16", "float16"
+    std::string dtype = "auto";
+    int threads = 0;  // SAM only: libtorch intra-op threads, 0 = leave as is
+    // SAM only: the on-disk embedding cache folder (empty: none) and its size limit.
+    std::string cacheDirectory;
+    std::uint64_t cacheMaxBytes = 2ull << 30;
 };
 
 struct LoadedEngine {
     std::unique_ptr<Segmenter> engine;
     std::shared_ptr<const CheckpointReport> report;  // SAM only
+    std::string cacheDirectory;                      // SAM with a working cache only
+    std::string cacheError;                          // why a requested cache is not used
 };
 
 // Errors are the checkpoint loader's or the predictor's (a bad file, an unknown device).

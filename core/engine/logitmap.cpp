@@ -22,9 +22,19 @@ int LogitMap::thresholdStep(float threshold) {
 }
 
 LogitMap LogitMap::fromLogits(int width, int height, const float* logits) {
+    // quantise() for every pixel, in a form the compiler vectorises (no libm ceil call): the
+    // integer ceiling from truncation, NaN as very negative. tst_logitmap compares both.
     LogitMap map(width, height);
-    for (std::size_t i = 0; i < map.m_q.size(); ++i)
-        map.m_q[i] = quantise(logits[i]);
+    std::int8_t* q = map.m_q.data();
+    const std::size_t n = map.m_q.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        float v = logits[i] * kStepsPerLogit;
+        v = v == v ? v : -1000.f;                  // NaN
+        v = std::min(std::max(v, -200.f), 200.f);  // the int conversion stays in range
+        const int t = static_cast<int>(v);         // towards zero
+        const int ceiling = t + (static_cast<float>(t) < v ? 1 : 0);
+        q[i] = static_cast<std::int8_t>(std::min(std::max(ceiling - 1, -128), 127));
+    }
     return map;
 }
 

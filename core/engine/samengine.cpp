@@ -2,7 +2,9 @@
 #include "core/engine/samengine.h"
 
 #include <chrono>
+#include <optional>
 
+#include "core/sam/embeddingstore.h"
 #include "core/sam/predictor.h"
 
 namespace samdesk {
@@ -21,10 +23,14 @@ public:
         : embedding(std::move(e)), owner(owner), id(nextSessionId()) {}
     int width() const override { return embedding.imageSize.width; }
     int height() const override { return embedding.imageSize.height; }
+    bool fromCache() const override { return cached; }
+    std::string cacheNote() const override { return note; }
 
     ImageEmbedding embedding;
     const void* owner;
     std::uint64_t id;
+    bool cached = false;
+    std::string note;
 };
 
 double msSince(std::chrono::steady_clock::time_point t0) {
@@ -37,6 +43,8 @@ struct SamEngine::Impl {
     std::unique_ptr<Predictor> predictor;
     CheckpointReport report;
     std::uint64_t loadedSession = 0;  // the session whose embedding the predictor holds
+    std::optional<EmbeddingStore> store;
+    std::string cacheError;
 };
 
 SamEngine::SamEngine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -60,6 +68,28 @@ Expected<std::unique_ptr<SamEngine>> SamEngine::load(const std::filesystem::path
     impl->report = std::move(report.value());
     impl->report.device = impl->predictor->options().device;
     impl->report.compute = impl->predictor->options().dtype;
+    if (!options.cacheDirectory.empty()) {
+        // Without a fingerprint there is no safe key: run without the cache, and say why.
+        auto store = EmbeddingStore::open(checkpoint, *impl->predictor, options.cacheDirectory,
+                                          options.cacheMaxBytes);
+        if (store)
+            impl->store.emplace(std::move(store.value()));
+        else
+            impl->cacheError = store.error().message;
+    }
+    // The decoder's first run in a process creates oneDNN's kernels and the allocator's blocks
+    // (~0.3 s for vit_b on a CPU). Pay it here, in the background load, so that an image whose
+    // embedding comes from the disk cache is ready in milliseconds even when it is the first.
+    {
+        const SamConfig& c = impl->predictor->config();
+        ImageEmbedding zero;
+        zero.channels = c.promptDim;
+        zero.grid = c.gridSize();
+        zero.imageSize = {c.imageSize, c.imageSize * 3 / 4};
+        zero.values.assign(std::size_t(zero.channels) * zero.grid * zero.grid, 0.f);
+        if (impl->predictor->setEmbedding(zero))
+            impl->predictor->clearImage();
+    }
     impl->report.loadMs = msSince(t0);
     return std::unique_ptr<SamEngine>(new SamEngine(std::move(impl)));
 }
@@ -82,6 +112,14 @@ const CheckpointReport& SamEngine::report() const {
     return m_impl->report;
 }
 
+std::filesystem::path SamEngine::cacheDirectory() const {
+    return m_impl->store ? m_impl->store->cache().directory() : std::filesystem::path();
+}
+
+const std::string& SamEngine::cacheError() const {
+    return m_impl->cacheError;
+}
+
 Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
                                                           const EncodeHooks& hooks) {
     if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
@@ -96,12 +134,28 @@ Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
     EncodeControl control;
     control.progress = hooks.progress;
     control.cancel = hooks.cancel;
-    if (auto st = m_impl->predictor->setImage(view, control); !st)
+    bool cached = false;
+    std::string note;
+    if (m_impl->store) {
+        // A hit sets the stored embedding; a miss encodes and stores (a full disk or an
+        // unwritable folder only costs the next visit its shortcut).
+        auto outcome = m_impl->store->encode(*m_impl->predictor, view, control);
+        if (!outcome)
+            return outcome.error();
+        cached = outcome->fromCache;
+        if (!outcome->rejected.empty())
+            note = "cached embedding rejected (" + outcome->rejected + "), encoded again";
+        if (!outcome->stored)
+            note = "embedding not cached: " + outcome->stored.error().message;
+    } else if (auto st = m_impl->predictor->setImage(view, control); !st) {
         return st.error();
+    }
     auto embedding = m_impl->predictor->embedding();
     if (!embedding)
         return embedding.error();
     auto session = std::make_shared<SamSession>(std::move(embedding.value()), this);
+    session->cached = cached;
+    session->note = std::move(note);
     m_impl->loadedSession = session->id;
     return std::shared_ptr<ImageSession>(std::move(session));
 }

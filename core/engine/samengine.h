@@ -4,6 +4,7 @@
 // copy of the embedding, not an encoder run.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 
@@ -13,9 +14,15 @@
 namespace samdesk {
 
 struct SamEngineOptions {
-    std::string device = "cpu";     // "cpu", "cuda", "cuda:N"
-    std::string dtype = "float32";  // "float32", "bfloat16", "float16"
-    int threads = 0;                // libtorch intra-op threads; 0 = leave as is
+    std::string device = "cpu";  // "cpu", "cuda", "cuda:N"
+    // "auto" (bfloat16 on CUDA and on CPUs with AMX or AVX512-BF16, else float32), "float32",
+    // "bfloat16", "float16"
+    std::string dtype = "auto";
+    int threads = 0;  // libtorch intra-op threads; 0 = leave as is
+    // The on-disk embedding cache (core/cache): an image encoded once, by the app or by
+    // `samdesk-cli encode`, is not encoded again. Empty: no disk cache.
+    std::filesystem::path cacheDirectory;
+    std::uint64_t cacheMaxBytes = 2ull << 30;
 };
 
 class SamEngine final : public Segmenter {
@@ -37,6 +44,10 @@ public:
 
     // The checkpoint's description, with the device and load time filled in.
     const CheckpointReport& report() const;
+    // The embedding cache in use; empty when there is none (not asked for, or the checkpoint's
+    // fingerprint could not be taken: then cacheError() says why).
+    std::filesystem::path cacheDirectory() const;
+    const std::string& cacheError() const;
 
 private:
     struct Impl;

@@ -96,6 +96,11 @@ public:
     virtual ~ImageSession() = default;
     virtual int width() const = 0;  // original image size
     virtual int height() const = 0;
+    // True when the encoding came from the on-disk embedding cache (no encoder run).
+    virtual bool fromCache() const { return false; }
+    // Why the encoding was not cached or a cached one was not used (a corrupt entry, a full
+    // disk); empty when all went well. For the status bar, never an error.
+    virtual std::string cacheNote() const { return {}; }
 };
 
 class Segmenter {

@@ -2,6 +2,10 @@
 // the default threshold reproduces the reference's strict `logits > 0`.
 #include <QtTest>
 
+#include <cmath>
+#include <limits>
+#include <random>
+
 #include "core/engine/logitmap.h"
 
 using namespace samdesk;
@@ -13,6 +17,7 @@ private Q_SLOTS:
     void thresholdIsStrict();
     void clampsOutOfRange();
     void fromMask();
+    void bulkMatchesQuantise();
 };
 
 void TestLogitMap::thresholdIsStrict_data() {
@@ -60,6 +65,31 @@ void TestLogitMap::fromMask() {
     QCOMPARE(map.mask(0.f), (std::vector<std::uint8_t>{0, 1, 1, 0}));
     QCOMPARE(map.area(-7.f), std::int64_t(2));
     QCOMPARE(map.area(7.f), std::int64_t(2));
+}
+
+// fromLogits() (the vectorised loop) agrees with quantise() on every step boundary, on both
+// sides of it, and on the extremes.
+void TestLogitMap::bulkMatchesQuantise() {
+    std::vector<float> values;
+    for (int k = -200 * 16; k <= 200 * 16; ++k) {
+        const float at = float(k) / 16.f;
+        values.insert(values.end(), {at, std::nextafter(at, -1e9f), std::nextafter(at, 1e9f)});
+    }
+    std::mt19937 rng(7);
+    std::normal_distribution<float> normal(0.f, 20.f);
+    for (int i = 0; i < 100000; ++i)
+        values.push_back(normal(rng));
+    const float inf = std::numeric_limits<float>::infinity();
+    values.insert(values.end(),
+                  {inf, -inf, std::numeric_limits<float>::quiet_NaN(), 0.f, -0.f,
+                   std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest(),
+                   std::numeric_limits<float>::denorm_min()});
+    const LogitMap map = LogitMap::fromLogits(int(values.size()), 1, values.data());
+    int mismatches = 0;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (map.steps()[i] != LogitMap::quantise(values[i]))
+            ++mismatches;
+    QCOMPARE(mismatches, 0);
 }
 
 QTEST_GUILESS_MAIN(TestLogitMap)

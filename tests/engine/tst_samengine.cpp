@@ -1,14 +1,19 @@
 // The SAM engine on the tiny fixture (made by the original implementation): the masks it returns
 // at threshold 0 are the reference's `logits > 0`, its scores the reference's IoU, the refinement
 // loop (a candidate's low-res logits fed back) reproduces the reference's refine case, sessions
-// switch without re-encoding, and a broken checkpoint fails with the loader's message.
+// switch without re-encoding, and a broken checkpoint fails with the loader's message. With an
+// embedding cache folder, a second engine (a later run of the app) gets the first one's
+// embedding from disk without an encoder run, with the same masks; a corrupt entry is rejected
+// and rewritten; an unwritable folder costs only the shortcut.
 #include <QImage>
 #include <QtTest>
 
 #include <cmath>
 
+#include "core/cache/embeddingcache.h"
 #include "core/checkpoint/safetensorsreader.h"
 #include "core/engine/samengine.h"
+#include "core/sam/runtimeinfo.h"
 
 using namespace samdesk;
 
@@ -60,6 +65,10 @@ private Q_SLOTS:
     void maskToLowResMatchesTheFrame();
     void brokenCheckpoints_data();
     void brokenCheckpoints();
+    void autoPrecision();
+    void diskCacheRevisit();
+    void diskCacheCorruptEntry();
+    void diskCacheUnwritable();
 
 private:
     std::unique_ptr<SamEngine> m_engine;
@@ -68,7 +77,9 @@ private:
 };
 
 void TestSamEngine::initTestCase() {
-    auto engine = SamEngine::load((kData + "checkpoint.pth").toStdString());
+    SamEngineOptions parity;
+    parity.dtype = "float32";  // the reference's precision
+    auto engine = SamEngine::load((kData + "checkpoint.pth").toStdString(), parity);
     QVERIFY2(engine.ok(), engine.ok() ? "" : engine.error().message.c_str());
     m_engine = std::move(engine.value());
     int calls = 0, total = 0;
@@ -264,6 +275,136 @@ void TestSamEngine::brokenCheckpoints() {
     QVERIFY(!engine.ok());
     QVERIFY2(QString::fromStdString(engine.error().message).contains(file),
              engine.error().message.c_str());
+}
+
+void TestSamEngine::autoPrecision() {
+    auto engine = SamEngine::load((kData + "checkpoint.pth").toStdString());  // dtype "auto"
+    QVERIFY(engine.ok());
+    const bool fast = cpuHasFastBf16(detectCpuFeatures());
+    QCOMPARE(QString::fromStdString(engine.value()->deviceDescription()),
+             fast ? QStringLiteral("cpu, bfloat16") : QStringLiteral("cpu, float32"));
+}
+
+namespace {
+
+std::unique_ptr<SamEngine> cachedEngine(const QString& dir) {
+    SamEngineOptions o;
+    o.dtype = "float32";
+    o.cacheDirectory = dir.toStdString();
+    auto engine = SamEngine::load((kData + "checkpoint.pth").toStdString(), o);
+    return engine ? std::move(engine.value()) : nullptr;
+}
+
+PromptSet onePoint() {  // the reference's case one_fg_point
+    PromptSet p;
+    p.points = {{128.f, 96.f, true}};
+    return p;
+}
+
+}  // namespace
+
+void TestSamEngine::diskCacheRevisit() {
+    QTemporaryDir dir;
+    auto first = cachedEngine(dir.path());
+    QVERIFY(first);
+    QCOMPARE(QString::fromStdString(first->cacheDirectory().string()), dir.path());
+    int blocks = 0;
+    EncodeHooks counting;
+    counting.progress = [&](int, int) { ++blocks; };
+    auto fresh = first->encode(loadRgb("image_a.png"), counting);
+    QVERIFY(fresh.ok());
+    QVERIFY(!fresh.value()->fromCache());
+    QCOMPARE(blocks, 4);
+    QCOMPARE(EmbeddingCache(dir.path().toStdString()).entryCount(), std::size_t(1));
+
+    // A later run: a new engine, nothing in memory. No encoder block runs.
+    auto second = cachedEngine(dir.path());
+    QVERIFY(second);
+    blocks = 0;
+    auto hit = second->encode(loadRgb("image_a.png"), counting);
+    QVERIFY(hit.ok());
+    QVERIFY(hit.value()->fromCache());
+    QCOMPARE(blocks, 0);
+    QCOMPARE(hit.value()->width(), fresh.value()->width());
+    QCOMPARE(hit.value()->height(), fresh.value()->height());
+    // The first engine went on with the float16-rounded embedding it stored: the same masks.
+    auto a = first->predict(*fresh.value(), onePoint());
+    auto b = second->predict(*hit.value(), onePoint());
+    QVERIFY(a.ok() && b.ok());
+    QCOMPARE(a->candidates.size(), b->candidates.size());
+    for (std::size_t i = 0; i < a->candidates.size(); ++i) {
+        QCOMPARE(a->candidates[i].score, b->candidates[i].score);
+        QVERIFY(a->candidates[i].logits.steps() == b->candidates[i].logits.steps());
+    }
+    // And still the reference's answer (float16 rounding of the embedding moves little).
+    QVERIFY(std::abs(b->candidates[0].score - floats(m_expected, "image_a/one_fg_point/iou")[0]) <
+            1e-2f);
+
+    // Another image is another entry; another precision is another key (a miss).
+    auto other = second->encode(loadRgb("image_b.png"), {});
+    QVERIFY(other.ok() && !other.value()->fromCache());
+    QCOMPARE(EmbeddingCache(dir.path().toStdString()).entryCount(), std::size_t(2));
+    SamEngineOptions bf16;
+    bf16.dtype = "bfloat16";
+    bf16.cacheDirectory = dir.path().toStdString();
+    auto third = SamEngine::load((kData + "checkpoint.pth").toStdString(), bf16);
+    QVERIFY(third.ok());
+    auto miss = third.value()->encode(loadRgb("image_a.png"), {});
+    QVERIFY(miss.ok() && !miss.value()->fromCache());
+    QCOMPARE(EmbeddingCache(dir.path().toStdString()).entryCount(), std::size_t(3));
+}
+
+void TestSamEngine::diskCacheCorruptEntry() {
+    QTemporaryDir dir;
+    {
+        auto engine = cachedEngine(dir.path());
+        QVERIFY(engine && engine->encode(loadRgb("image_a.png"), {}).ok());
+    }
+    const QStringList entries = QDir(dir.path()).entryList({"*.sdemb"}, QDir::Files);
+    QCOMPARE(entries.size(), 1);
+    {
+        // Flip bytes in the payload: the checksum no longer matches.
+        QFile f(dir.filePath(entries[0]));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(f.size() / 2));
+        QVERIFY(f.write(QByteArray(64, '\x5a')) == 64);
+    }
+    auto engine = cachedEngine(dir.path());
+    QVERIFY(engine);
+    auto again = engine->encode(loadRgb("image_a.png"), {});
+    QVERIFY(again.ok());
+    QVERIFY(!again.value()->fromCache());
+    QVERIFY2(QString::fromStdString(again.value()->cacheNote()).contains("rejected"),
+             again.value()->cacheNote().c_str());
+    // Rewritten: the next run hits, and its masks are the reference's.
+    auto next = cachedEngine(dir.path());
+    auto hit = next->encode(loadRgb("image_a.png"), {});
+    QVERIFY(hit.ok() && hit.value()->fromCache());
+    auto r = next->predict(*hit.value(), onePoint());
+    QVERIFY(r.ok());
+    QVERIFY(std::abs(r->candidates[0].score - floats(m_expected, "image_a/one_fg_point/iou")[0]) <
+            1e-2f);
+}
+
+void TestSamEngine::diskCacheUnwritable() {
+    QTemporaryDir dir;
+    // A file where the folder should be: nothing can be stored, but encoding works.
+    const QString blocked = dir.filePath("not-a-folder");
+    {
+        QFile f(blocked);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    auto engine = cachedEngine(blocked);
+    QVERIFY(engine);
+    auto s = engine->encode(loadRgb("image_a.png"), {});
+    QVERIFY(s.ok());
+    QVERIFY(!s.value()->fromCache());
+    QVERIFY2(QString::fromStdString(s.value()->cacheNote()).contains("not cached"),
+             s.value()->cacheNote().c_str());
+    auto r = engine->predict(*s.value(), onePoint());
+    QVERIFY(r.ok());
+    QVERIFY(std::abs(r->candidates[0].score - floats(m_expected, "image_a/one_fg_point/iou")[0]) <
+            1e-4f);
 }
 
 QTEST_GUILESS_MAIN(TestSamEngine)

@@ -3,23 +3,30 @@
 // single mask refined with the previous low-res logits, kept objects say "sam"; a broken
 // checkpoint shows the loader's message and leaves the previous engine working; the info dialog
 // shows the fixture's config.json values, filters keys and copies JSON; the checkpoint is
-// remembered for the next start.
+// remembered for the next start. The embedding cache: a later run of the app (a new window and
+// engine, nothing in memory) opens an encoded image without the encoder; the cache dialog shows
+// the entries, clears them, and its settings apply at once.
 #include <QClipboard>
+#include <QDoubleSpinBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QtTest>
 
 #include <cmath>
 
+#include "core/cache/embeddingcache.h"
 #include "core/document/annotationdocument.h"
+#include "core/document/appsettings.h"
 #include "ui/candidatespanel.h"
 #include "ui/checkpointinfodialog.h"
+#include "ui/embeddingcachedialog.h"
 #include "uitest.h"
 
 using namespace samdesk;
@@ -51,6 +58,8 @@ private Q_SLOTS:
     void brokenCheckpointFromGrabCut();
     void infoDialogShowsConfig();
     void checkpointRemembered();
+    void revisitFromDiskCache();
+    void cacheDialog();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -59,6 +68,12 @@ private:
 
 void TestSamWindow::init() {
     m_dir = std::make_unique<QTemporaryDir>();
+    // Deterministic runs: the reference's precision, and a cache folder of this test's own.
+    AppSettings settings;
+    settings.setPrecision(QStringLiteral("float32"));
+    settings.setEmbeddingCacheEnabled(true);
+    settings.setEmbeddingCacheDirectory(m_dir->filePath("cache"));
+    settings.setEmbeddingCacheMaxBytes(EmbeddingCache::kDefaultMaxBytes);
     QVERIFY(QFile::copy(kData + "image_a.png", m_dir->filePath("image_a.png")));
     QVERIFY(QFile::copy(kData + "image_b.png", m_dir->filePath("image_b.png")));
     m_window = std::make_unique<MainWindow>();
@@ -275,6 +290,82 @@ void TestSamWindow::checkpointRemembered() {
     w.show();
     WAIT_SAM_READY(w);
     QVERIFY(w.document()->engine().checkpoint.endsWith(QStringLiteral("checkpoint.pth")));
+}
+
+void TestSamWindow::revisitFromDiskCache() {
+    // init() encoded image_a with the encoder, and the engine stored it.
+    AnnotationDocument* doc = m_window->document();
+    QCOMPARE(doc->lastEncodeSource(), AnnotationDocument::EncodeSource::Encoder);
+    QCOMPARE(m_window->document()->engine().cacheDirectory, m_dir->filePath("cache"));
+    QTRY_COMPARE_WITH_TIMEOUT(EmbeddingCache(m_dir->filePath("cache").toStdString()).entryCount(),
+                              std::size_t(2), 30000);  // image_b was encoded ahead
+    clickImage(*m_window, QPointF(128, 96));
+    QTRY_VERIFY(doc->hasPrediction());
+    const BinaryMask before = doc->currentMask();
+
+    // The next run of the app: a new window, a new engine, nothing in memory.
+    m_window.reset();
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openImage(m_dir->filePath("image_a.png")));
+    QTRY_COMPARE_WITH_TIMEOUT(w.document()->encodeState(), AnnotationDocument::EncodeState::Ready,
+                              30000);  // GrabCut, the engine without a checkpoint
+    QSignalSpy progress(w.document(), &AnnotationDocument::encodeProgress);
+    w.loadCheckpoint(kData + "checkpoint.pth");
+    WAIT_SAM_READY(w);
+    QCOMPARE(w.document()->lastEncodeSource(), AnnotationDocument::EncodeSource::DiskCache);
+    for (const QList<QVariant>& p : progress)
+        QCOMPARE(p.at(0).toInt(), 0);  // no encoder block ran
+    QVERIFY(w.document()->lastReadyMs() > 0);
+    clickImage(w, QPointF(128, 96));
+    QTRY_VERIFY(w.document()->hasPrediction());
+    QVERIFY(w.document()->currentMask() == before);  // the same masks as after the encoder
+
+    // With the cache off, the image is encoded again.
+    w.setEmbeddingCache(false, m_dir->filePath("cache"), EmbeddingCache::kDefaultMaxBytes);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !w.document()->engineLoading() && w.document()->engine().cacheDirectory.isEmpty(), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.document()->encodeState(), AnnotationDocument::EncodeState::Ready,
+                              30000);
+    QCOMPARE(w.document()->lastEncodeSource(), AnnotationDocument::EncodeSource::Encoder);
+}
+
+void TestSamWindow::cacheDialog() {
+    const QString cacheDir = m_dir->filePath("cache");
+    QTRY_COMPARE_WITH_TIMEOUT(EmbeddingCache(cacheDir.toStdString()).entryCount(), std::size_t(2),
+                              30000);
+    EmbeddingCacheDialog* d = m_window->showEmbeddingCache();
+    QVERIFY(d);
+    QVERIFY(d->cacheEnabled());
+    QCOMPARE(d->directory(), cacheDir);
+    QCOMPARE(d->maxBytes(), EmbeddingCache::kDefaultMaxBytes);
+    QVERIFY2(d->usageLabel()->text().contains(QStringLiteral("2 image")),
+             qPrintable(d->usageLabel()->text()));
+    QVERIFY(d->clearButton()->isEnabled());
+    // A file that is not an entry stays.
+    {
+        QFile other(cacheDir + "/notes.txt");
+        QVERIFY(other.open(QIODevice::WriteOnly));
+    }
+    QVERIFY(d->clearCache());
+    QCOMPARE(EmbeddingCache(cacheDir.toStdString()).entryCount(), std::size_t(0));
+    QVERIFY(QFile::exists(cacheDir + "/notes.txt"));
+    QVERIFY(d->usageLabel()->text().contains(QStringLiteral("0 image")));
+    QVERIFY(!d->clearButton()->isEnabled());
+
+    // A new folder and limit, accepted: stored, and the model reloads with them.
+    const QString elsewhere = m_dir->filePath("elsewhere");
+    d->directoryEdit()->setText(elsewhere);
+    d->limitBox()->setValue(0.5);
+    d->accept();
+    AppSettings settings;
+    QCOMPARE(settings.embeddingCacheDirectory(), elsewhere);
+    QCOMPARE(settings.embeddingCacheMaxBytes(), quint64(512) << 20);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->document()->engine().cacheDirectory, elsewhere, 30000);
+    WAIT_SAM_READY(*m_window);
+    QTRY_VERIFY_WITH_TIMEOUT(EmbeddingCache(elsewhere.toStdString()).entryCount() >= 1, 30000);
 }
 
 QTEST_MAIN(TestSamWindow)
