@@ -44,6 +44,7 @@ EmbeddingCacheDialog::EmbeddingCacheDialog(bool enabled, const QString& director
 
     m_directory = new QLineEdit(directory, this);
     m_directory->setObjectName(QStringLiteral("cacheDirectory"));
+    m_directory->setMinimumWidth(m_directory->fontMetrics().averageCharWidth() * 48);
     auto* browse = new QPushButton(tr("Browse..."), this);
     auto* reset = new QPushButton(tr("Default"), this);
     reset->setToolTip(tr("$SAMDESK_CACHE_DIR, else $XDG_CACHE_HOME/samdesk/embeddings"));
