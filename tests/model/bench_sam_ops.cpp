@@ -104,7 +104,8 @@ void printProfile(const torch::autograd::profiler::thread_event_lists& lists, do
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
         const auto levelOf = [](const std::string& path) {
             std::size_t n = 0;
-            for (std::size_t p = path.find(" > "); p != std::string::npos; p = path.find(" > ", p + 1))
+            for (std::size_t p = path.find(" > "); p != std::string::npos;
+                 p = path.find(" > ", p + 1))
                 ++n;
             return n;
         };
