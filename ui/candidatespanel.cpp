@@ -20,33 +20,43 @@ namespace samdesk {
 
 namespace {
 
-QRect toQRect(const PixelRect& r) {
-    return QRect(r.x, r.y, r.width, r.height);
-}
-
 // The region the thumbnails show: all candidates with a margin, at least 48 pixels.
-QRect thumbnailRegion(const QList<BinaryMask>& masks, QSize imageSize) {
+QRect thumbnailRegion(const QList<QRect>& boxes, QSize imageSize) {
     QRect r;
-    for (const auto& m : masks)
-        r |= toQRect(m.boundingBox());
+    for (const QRect& b : boxes)
+        r |= b;
     if (r.isEmpty())
         return QRect(QPoint(0, 0), imageSize);
     const int margin = std::max(24, std::max(r.width(), r.height()) / 4);
     return r.adjusted(-margin, -margin, margin, margin).intersected(QRect(QPoint(0, 0), imageSize));
 }
 
-QPixmap thumbnail(const QImage& image, const BinaryMask& mask, const QRect& region) {
+// The image's `region` fitted into the thumbnail, with candidate `index` on top: the mask is
+// made at the thumbnail's own scale (never a full-size mask or overlay).
+QPixmap thumbnail(const AnnotationDocument& doc, int index, const QRect& region) {
     QPixmap pm(CandidatesPanel::kThumbW, CandidatesPanel::kThumbH);
     pm.fill(QColor(40, 40, 44));
     QPainter p(&pm);
-    const QSizeF fitted = QSizeF(region.size()).scaled(pm.size(), Qt::KeepAspectRatio);
-    const QRectF target(
-        QPointF((pm.width() - fitted.width()) / 2, (pm.height() - fitted.height()) / 2), fitted);
+    const double s =
+        std::min(double(pm.width()) / region.width(), double(pm.height()) / region.height());
+    const QSize imageSize = doc.image().size();
+    const QSize scaled(std::max(1, int(std::lround(imageSize.width() * s))),
+                       std::max(1, int(std::lround(imageSize.height() * s))));
+    const QRect scaledRegion =
+        QRect(QPoint(int(std::floor(region.x() * s)), int(std::floor(region.y() * s))),
+              QPoint(int(std::ceil((region.x() + region.width()) * s)) - 1,
+                     int(std::ceil((region.y() + region.height()) * s)) - 1))
+            .intersected(QRect(QPoint(0, 0), scaled));
+    if (scaledRegion.isEmpty())
+        return pm;
+    const QRectF target(QPointF((pm.width() - scaledRegion.width()) / 2.0,
+                                (pm.height() - scaledRegion.height()) / 2.0),
+                        QSizeF(scaledRegion.size()));
     p.setRenderHint(QPainter::SmoothPixmapTransform);
-    p.drawImage(target, image, region);
-    const QColor fill(30, 144, 255, 150);
-    const QImage overlay = maskToOverlay(mask, fill, QColor(255, 214, 0));
-    p.drawImage(target, overlay, region);
+    p.drawImage(target, doc.image(), region);
+    const BinaryMask mask = doc.candidateMaskScaled(index, scaled, scaledRegion);
+    if (!mask.isNull())
+        p.drawImage(target, maskToOverlay(mask, QColor(30, 144, 255, 150), QColor(255, 214, 0)));
     return pm;
 }
 
@@ -142,16 +152,16 @@ void CandidatesPanel::refresh() {
         m_hover->setChecked(m_document->hoverPreview());
     }
     const int n = m_document->candidateCount();
-    QList<BinaryMask> masks;
+    QList<QRect> boxes;
     for (int i = 0; i < n && i < 3; ++i)
-        masks.append(m_document->candidateMask(i));
-    const QRect region = thumbnailRegion(masks, m_document->image().size());
+        boxes.append(m_document->candidateBounds(i));
+    const QRect region = thumbnailRegion(boxes, m_document->image().size());
     for (int i = 0; i < 3; ++i) {
         QToolButton* b = m_buttons[i];
         b->setVisible(i < n);
         if (i >= n)
             continue;
-        b->setIcon(QIcon(thumbnail(m_document->image(), masks[i], region)));
+        b->setIcon(QIcon(thumbnail(*m_document, i, region)));
         const float score = m_document->candidateScore(i);
         b->setText(std::isnan(score) ? QStringLiteral("%1").arg(i + 1)
                                      : tr("%1   IoU %2").arg(i + 1).arg(double(score), 0, 'f', 3));

@@ -101,8 +101,16 @@ public:
     bool hasPrediction() const { return bool(m_prediction); }
     bool predictionIsHover() const { return m_predictionIsHover; }
     int candidateCount() const;
-    float candidateScore(int index) const;      // NaN when the engine has no score
-    BinaryMask candidateMask(int index) const;  // at the current threshold
+    float candidateScore(int index) const;  // NaN when the engine has no score
+    // At the current threshold and the image's size. SAM's candidates other than the best are
+    // upsampled on first use (a click only pays for the mask it shows).
+    BinaryMask candidateMask(int index) const;
+    // `region` of the image scaled to `scaled` (both in scaled pixels), at the current threshold:
+    // a thumbnail without a full-size mask. Null when there is no such candidate.
+    BinaryMask candidateMaskScaled(int index, QSize scaled, const QRect& region) const;
+    // The candidate's bounding box in image pixels (from a reduced-size mask for candidates not
+    // upsampled yet: within a few pixels). Empty when the mask is empty.
+    QRect candidateBounds(int index) const;
     int selectedCandidate() const { return m_selected; }
     void selectCandidate(int index);
     double threshold() const { return m_threshold; }
@@ -231,6 +239,7 @@ private:
     quint64 m_lastAppliedRequest = 0;
     quint64 m_hoverRequest = 0;
     DecodeResultPtr m_prediction;
+    mutable std::vector<LogitMap> m_fullLogits;  // per candidate, filled on first use
     bool m_predictionIsHover = false;
     int m_selected = 0;
     double m_threshold = 0.0;

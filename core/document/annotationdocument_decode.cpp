@@ -48,6 +48,7 @@ void AnnotationDocument::onDecoded(const DecodeResultPtr& result) {
         return;
     m_lastAppliedRequest = result->requestId;
     m_prediction = result;
+    m_fullLogits.assign(result->result.candidates.size(), LogitMap());
     m_predictionIsHover = hover;
     m_selected = std::clamp(result->result.best, 0, int(result->result.candidates.size()) - 1);
     m_lastDecodeMs = result->milliseconds;
@@ -78,6 +79,7 @@ void AnnotationDocument::onDecodeFailed(quint64 id, const QString& key, const QS
 void AnnotationDocument::clearPrediction() {
     const bool had = bool(m_prediction) || !m_currentMask.isNull();
     m_prediction.reset();
+    m_fullLogits.clear();
     m_predictionIsHover = false;
     m_selected = 0;
     m_lastAppliedRequest = m_lastSentRequest;
@@ -109,10 +111,74 @@ float AnnotationDocument::candidateScore(int index) const {
 BinaryMask AnnotationDocument::candidateMask(int index) const {
     if (index < 0 || index >= candidateCount())
         return {};
-    const LogitMap& logits = m_prediction->result.candidates[std::size_t(index)].logits;
+    const LogitMap* logits = &m_prediction->result.candidates[std::size_t(index)].logits;
+    if (logits->empty()) {
+        LogitMap& lazy = m_fullLogits[std::size_t(index)];
+        if (lazy.empty())
+            lazy = m_prediction->result.fullLogits(index);
+        logits = &lazy;
+    }
     auto mask =
-        BinaryMask::fromBytes(logits.width(), logits.height(), logits.mask(float(m_threshold)));
+        BinaryMask::fromBytes(logits->width(), logits->height(), logits->mask(float(m_threshold)));
     return mask ? std::move(mask.value()) : BinaryMask();
+}
+
+BinaryMask AnnotationDocument::candidateMaskScaled(int index, QSize scaled,
+                                                   const QRect& region) const {
+    if (index < 0 || index >= candidateCount() || scaled.isEmpty() || region.isEmpty() ||
+        !QRect(QPoint(0, 0), scaled).contains(region))
+        return {};
+    const SegmentResult& r = m_prediction->result;
+    const MaskCandidate& c = r.candidates[std::size_t(index)];
+    const float t = float(m_threshold);
+    if (r.upscaler) {
+        const LogitMap map =
+            r.upscaler->upscale(c.lowRes, scaled.width(), scaled.height(),
+                                {region.x(), region.y(), region.width(), region.height()});
+        auto mask = BinaryMask::fromBytes(map.width(), map.height(), map.mask(t));
+        return mask ? std::move(mask.value()) : BinaryMask();
+    }
+    // Full-size logits (GrabCut): the nearest image pixel of each scaled pixel.
+    const LogitMap& full = c.logits;
+    if (full.empty())
+        return {};
+    std::vector<std::uint8_t> bytes(std::size_t(region.width()) * region.height());
+    for (int y = 0; y < region.height(); ++y) {
+        const int sy = std::min(full.height() - 1,
+                                int((y + region.y() + 0.5) * full.height() / scaled.height()));
+        for (int x = 0; x < region.width(); ++x) {
+            const int sx = std::min(full.width() - 1,
+                                    int((x + region.x() + 0.5) * full.width() / scaled.width()));
+            bytes[std::size_t(y) * region.width() + x] = full.inside(sx, sy, t) ? 1 : 0;
+        }
+    }
+    auto mask = BinaryMask::fromBytes(region.width(), region.height(), std::move(bytes));
+    return mask ? std::move(mask.value()) : BinaryMask();
+}
+
+QRect AnnotationDocument::candidateBounds(int index) const {
+    if (index < 0 || index >= candidateCount())
+        return {};
+    const SegmentResult& r = m_prediction->result;
+    const bool upsampled = !r.candidates[std::size_t(index)].logits.empty() ||
+                           !m_fullLogits[std::size_t(index)].empty();
+    if (upsampled || !r.upscaler) {
+        const PixelRect b = candidateMask(index).boundingBox();
+        return QRect(b.x, b.y, b.width, b.height);
+    }
+    // A reduced-size mask (long side 512), its box scaled back with a pixel of margin.
+    const QSize image(r.upscaler->imageWidth(), r.upscaler->imageHeight());
+    const double s = std::min(1.0, 512.0 / std::max(image.width(), image.height()));
+    const QSize small(std::max(1, int(image.width() * s)), std::max(1, int(image.height() * s)));
+    const PixelRect b = candidateMaskScaled(index, small, QRect(QPoint(0, 0), small)).boundingBox();
+    if (b.width <= 0 || b.height <= 0)
+        return {};
+    const double fx = double(image.width()) / small.width();
+    const double fy = double(image.height()) / small.height();
+    const QRect box(QPoint(int(std::floor((b.x - 1) * fx)), int(std::floor((b.y - 1) * fy))),
+                    QPoint(int(std::ceil((b.x + b.width + 1) * fx)) - 1,
+                           int(std::ceil((b.y + b.height + 1) * fy)) - 1));
+    return box.intersected(QRect(QPoint(0, 0), image));
 }
 
 void AnnotationDocument::selectCandidate(int index) {

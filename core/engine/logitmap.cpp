@@ -21,12 +21,9 @@ int LogitMap::thresholdStep(float threshold) {
     return static_cast<int>(std::lround(t * kStepsPerLogit));
 }
 
-LogitMap LogitMap::fromLogits(int width, int height, const float* logits) {
-    // quantise() for every pixel, in a form the compiler vectorises (no libm ceil call): the
-    // integer ceiling from truncation, NaN as very negative. tst_logitmap compares both.
-    LogitMap map(width, height);
-    std::int8_t* q = map.m_q.data();
-    const std::size_t n = map.m_q.size();
+void LogitMap::quantiseRow(const float* logits, std::int8_t* q, std::size_t n) {
+    // quantise() in a form the compiler vectorises (no libm ceil call): the integer ceiling from
+    // truncation, NaN as very negative. tst_logitmap compares both.
     for (std::size_t i = 0; i < n; ++i) {
         float v = logits[i] * kStepsPerLogit;
         v = v == v ? v : -1000.f;                  // NaN
@@ -35,6 +32,11 @@ LogitMap LogitMap::fromLogits(int width, int height, const float* logits) {
         const int ceiling = t + (static_cast<float>(t) < v ? 1 : 0);
         q[i] = static_cast<std::int8_t>(std::min(std::max(ceiling - 1, -128), 127));
     }
+}
+
+LogitMap LogitMap::fromLogits(int width, int height, const float* logits) {
+    LogitMap map(width, height);
+    quantiseRow(logits, map.m_q.data(), map.m_q.size());
     return map;
 }
 

@@ -7,6 +7,7 @@
 // the reference's `logits > 0` (strict), bit for bit.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -30,6 +31,8 @@ public:
     bool empty() const { return m_q.empty(); }
 
     static std::int8_t quantise(float logit);
+    // quantise() over n values (vectorised).
+    static void quantiseRow(const float* logits, std::int8_t* out, std::size_t n);
     // The integer step for a threshold in logits (rounded to the nearest 1/16, clamped).
     static int thresholdStep(float threshold);
 

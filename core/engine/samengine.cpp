@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "core/sam/embeddingstore.h"
+#include "core/sam/imagepreprocessing.h"
+#include "core/sam/maskupscaler.h"
 #include "core/sam/predictor.h"
 
 namespace samdesk {
@@ -17,10 +19,49 @@ std::uint64_t nextSessionId() {
     return ++id;
 }
 
+// The reference's upsampling (MaskUpscaler: bilinear to S x S, crop, bilinear to the output)
+// for one image, quantised row by row: no full-size float buffer.
+class SamLogitUpscaler final : public LogitUpscaler {
+public:
+    SamLogitUpscaler(int side, int modelSize, ImageSize image)
+        : m_side(side)
+        , m_modelSize(modelSize)
+        , m_image(image)
+        , m_crop(modelInputSize(image, modelSize)) {}
+    int imageWidth() const override { return m_image.width; }
+    int imageHeight() const override { return m_image.height; }
+    LogitMap upscale(const LowResLogits& low, int outWidth, int outHeight,
+                     const OutputRegion& r) const override {
+        const bool valid = low.width == m_side && low.height == m_side &&
+                           low.values.size() == std::size_t(m_side) * m_side && outWidth > 0 &&
+                           outHeight > 0 && r.x >= 0 && r.y >= 0 && r.width > 0 && r.height > 0 &&
+                           r.x + r.width <= outWidth && r.y + r.height <= outHeight;
+        if (!valid)
+            return {};
+        const MaskUpscaler up(m_side, m_modelSize, m_crop.width, m_crop.height, outWidth,
+                              outHeight);
+        LogitMap map(r.width, r.height);
+        std::int8_t* q = map.steps().data();
+        up.forEachLogitRow(
+            low.values.data(), {r.x, r.y, r.width, r.height}, [&](int j, const float* values) {
+                LogitMap::quantiseRow(values, q + std::size_t(j) * r.width, std::size_t(r.width));
+            });
+        return map;
+    }
+
+private:
+    int m_side, m_modelSize;
+    ImageSize m_image, m_crop;
+};
+
 class SamSession final : public ImageSession {
 public:
-    SamSession(ImageEmbedding e, const void* owner)
-        : embedding(std::move(e)), owner(owner), id(nextSessionId()) {}
+    SamSession(ImageEmbedding e, const void* owner, const SamConfig& config)
+        : embedding(std::move(e))
+        , owner(owner)
+        , id(nextSessionId())
+        , upscaler(std::make_shared<SamLogitUpscaler>(4 * config.gridSize(), config.imageSize,
+                                                      embedding.imageSize)) {}
     int width() const override { return embedding.imageSize.width; }
     int height() const override { return embedding.imageSize.height; }
     bool fromCache() const override { return cached; }
@@ -29,6 +70,7 @@ public:
     ImageEmbedding embedding;
     const void* owner;
     std::uint64_t id;
+    std::shared_ptr<const SamLogitUpscaler> upscaler;
     bool cached = false;
     std::string note;
 };
@@ -153,7 +195,8 @@ Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
     auto embedding = m_impl->predictor->embedding();
     if (!embedding)
         return embedding.error();
-    auto session = std::make_shared<SamSession>(std::move(embedding.value()), this);
+    auto session = std::make_shared<SamSession>(std::move(embedding.value()), this,
+                                                m_impl->predictor->config());
     session->cached = cached;
     session->note = std::move(note);
     m_impl->loadedSession = session->id;
@@ -179,24 +222,28 @@ Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSe
     if (!prompts.maskInput.empty())
         p.maskInput = LowResMask{prompts.maskInput.width, prompts.maskInput.values};
     p.multimask = prompts.multimask;
-    auto prediction = m_impl->predictor->predict(p);
+    // Every candidate at low resolution; only the best one upsampled to the image (what the
+    // user sees at once). The others wait for the UI to ask (SegmentResult::upscaler).
+    auto prediction = m_impl->predictor->predictLowRes(p);
     if (!prediction)
         return prediction.error();
-    const Prediction& pr = prediction.value();
-    const int w = pr.size.width, h = pr.size.height;
-    const std::size_t plane = std::size_t(w) * h;
-    const std::size_t lowPlane = std::size_t(pr.lowRes.side) * pr.lowRes.side;
+    const LowResPrediction& pr = prediction.value();
+    const std::size_t lowPlane = std::size_t(pr.side) * pr.side;
     SegmentResult result;
-    for (int i = 0; i < pr.lowRes.count; ++i) {
+    result.upscaler = s->upscaler;
+    for (int i = 0; i < pr.count; ++i) {
         MaskCandidate c;
-        c.score = pr.lowRes.iou[std::size_t(i)];
-        c.logits = LogitMap::fromLogits(w, h, pr.logits.data() + plane * i);
-        c.lowRes.width = c.lowRes.height = pr.lowRes.side;
-        c.lowRes.values.assign(pr.lowRes.logits.begin() + std::ptrdiff_t(lowPlane * i),
-                               pr.lowRes.logits.begin() + std::ptrdiff_t(lowPlane * (i + 1)));
+        c.score = pr.iou[std::size_t(i)];
+        c.lowRes.width = c.lowRes.height = pr.side;
+        c.lowRes.values.assign(pr.logits.begin() + std::ptrdiff_t(lowPlane * i),
+                               pr.logits.begin() + std::ptrdiff_t(lowPlane * (i + 1)));
         result.candidates.push_back(std::move(c));
     }
     result.best = bestCandidate(result.candidates);
+    MaskCandidate& best = result.candidates[std::size_t(result.best)];
+    best.logits = s->upscaler->full(best.lowRes);
+    if (best.logits.empty())
+        return Error::runtime("SAM: the decoder returned low-res logits of an unexpected size");
     return result;
 }
 

@@ -8,6 +8,15 @@
 
 namespace samdesk {
 
+LogitMap SegmentResult::fullLogits(int index) const {
+    if (index < 0 || index >= int(candidates.size()))
+        return {};
+    const MaskCandidate& c = candidates[std::size_t(index)];
+    if (!c.logits.empty() || !upscaler)
+        return c.logits;
+    return upscaler->full(c.lowRes);
+}
+
 int bestCandidate(const std::vector<MaskCandidate>& candidates) {
     int best = 0;
     for (int i = 1; i < int(candidates.size()); ++i) {

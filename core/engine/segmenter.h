@@ -70,15 +70,45 @@ struct PromptSet {
     bool empty() const { return points.empty() && !box; }
 };
 
+// A rectangle of output pixels: columns [x, x + width), rows [y, y + height).
+struct OutputRegion {
+    int x = 0, y = 0, width = 0, height = 0;
+};
+
+// Turns low-res logits into logits at any size (SAM): a click only pays for the mask it shows,
+// at the size it is shown (the other candidates, thumbnails, a zoomed-out view). Immutable and
+// thread-safe, so the UI thread may use it while the engine decodes the next click.
+class LogitUpscaler {
+public:
+    virtual ~LogitUpscaler() = default;
+    virtual int imageWidth() const = 0;  // the original image
+    virtual int imageHeight() const = 0;
+    // `region` of the image scaled to outWidth x outHeight (the image's own size for full
+    // resolution); the result is region.width x region.height.
+    virtual LogitMap upscale(const LowResLogits& lowRes, int outWidth, int outHeight,
+                             const OutputRegion& region) const = 0;
+    // The whole image at its own size.
+    LogitMap full(const LowResLogits& lowRes) const {
+        return upscale(lowRes, imageWidth(), imageHeight(), {0, 0, imageWidth(), imageHeight()});
+    }
+};
+
 struct MaskCandidate {
     float score = 0.f;  // SAM's predicted IoU; NaN when the engine predicts none (GrabCut)
-    LogitMap logits;    // at original image size
+    // At original image size. Empty for SAM's candidates other than the best one: those are
+    // upsampled when needed (SegmentResult::fullLogits, SegmentResult::upscaler).
+    LogitMap logits;
     LowResLogits lowRes;
 };
 
 struct SegmentResult {
     std::vector<MaskCandidate> candidates;  // at least one
     int best = 0;                           // index of the highest score
+    // Set by engines that leave candidates at low resolution (SAM); null otherwise.
+    std::shared_ptr<const LogitUpscaler> upscaler;
+
+    // The candidate's logits at original size: its own, or upsampled now.
+    LogitMap fullLogits(int index) const;
 };
 
 // Reported per encoder block; `total` is the number of blocks (1 for engines without blocks).

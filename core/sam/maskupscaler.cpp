@@ -115,6 +115,11 @@ void MaskUpscaler::logits(const float* lowRes, const UpscaleRegion& region, floa
     });
 }
 
+void MaskUpscaler::forEachLogitRow(const float* lowRes, const UpscaleRegion& region,
+                                   const std::function<void(int, const float*)>& row) const {
+    forEachRow(lowRes, region, row);
+}
+
 void MaskUpscaler::mask(const float* lowRes, const UpscaleRegion& region, std::uint8_t* out,
                         std::uint8_t on) const {
     forEachRow(lowRes, region, [&](int j, const float* values) {

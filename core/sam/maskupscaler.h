@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace samdesk {
@@ -35,6 +36,10 @@ public:
     // `on` where the logit is > 0, else 0.
     void mask(const float* lowRes, const UpscaleRegion& region, std::uint8_t* out,
               std::uint8_t on = 255) const;
+    // Calls row(j, values) for each row j of the region (0-based) with its region.width logits,
+    // valid during the call: to convert the logits on the fly without a full-size float buffer.
+    void forEachLogitRow(const float* lowRes, const UpscaleRegion& region,
+                         const std::function<void(int, const float*)>& row) const;
 
 private:
     struct Taps {

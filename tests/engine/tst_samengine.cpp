@@ -65,6 +65,7 @@ private Q_SLOTS:
     void maskToLowResMatchesTheFrame();
     void brokenCheckpoints_data();
     void brokenCheckpoints();
+    void upscalerRegions();
     void autoPrecision();
     void diskCacheRevisit();
     void diskCacheCorruptEntry();
@@ -163,13 +164,17 @@ void TestSamEngine::matchesReference() {
         QVERIFY(std::abs(c.score - expIou[i]) < 1e-4f);
         if (expIou[i] > expIou[best])
             best = int(i);
-        QCOMPARE(c.logits.width(), w);
-        QCOMPARE(c.logits.height(), h);
+        // Only the best candidate comes upsampled; the others on demand, to the same values.
+        QCOMPARE(c.logits.empty(), int(i) != result->best);
+        const LogitMap full = result->fullLogits(int(i));
+        QCOMPARE(full.width(), w);
+        QCOMPARE(full.height(), h);
         QCOMPARE(c.lowRes.width, 64);
         QCOMPARE(c.lowRes.values.size(), std::size_t(64 * 64));
-        QCOMPARE(maskMismatches(c.logits, expLogits + std::size_t(w) * h * i), 0);
+        QCOMPARE(maskMismatches(full, expLogits + std::size_t(w) * h * i), 0);
     }
     QCOMPARE(result->best, best);
+    QVERIFY(result->upscaler);
 }
 
 void TestSamEngine::refinementLoop() {
@@ -193,7 +198,7 @@ void TestSamEngine::refinementLoop() {
     QCOMPARE(r2->candidates.size(), std::size_t(1));
     QVERIFY(std::abs(r2->candidates[0].score -
                      *floats(m_expected, "image_a/mask_hint_refine/iou")) < 1e-4f);
-    QCOMPARE(maskMismatches(r2->candidates[0].logits,
+    QCOMPARE(maskMismatches(r2->fullLogits(0),
                             floats(m_expected, "image_a/mask_hint_refine/masks_logits")),
              0);
 }
@@ -209,8 +214,8 @@ void TestSamEngine::sessionsSwitch() {
     QVERIFY(std::abs(b1->candidates[0].score - floats(m_expected, "image_b/one_fg_point/iou")[0]) <
             1e-4f);
     QCOMPARE(a1->candidates[0].score, a2->candidates[0].score);
-    QVERIFY(a1->candidates[0].logits.steps() == a2->candidates[0].logits.steps());
-    QCOMPARE(b1->candidates[0].logits.width(), 109);
+    QVERIFY(a1->fullLogits(0).steps() == a2->fullLogits(0).steps());
+    QCOMPARE(b1->fullLogits(0).width(), 109);
     QVERIFY(a1->candidates[0].score != b1->candidates[0].score);
 }
 
@@ -277,6 +282,43 @@ void TestSamEngine::brokenCheckpoints() {
              engine.error().message.c_str());
 }
 
+// A region of the upsampled logits is that part of the whole, at full size and at a reduced
+// size (thumbnails); bad arguments give an empty map, not a crash.
+void TestSamEngine::upscalerRegions() {
+    PromptSet one;
+    one.points = {{128.f, 96.f, true}};
+    auto r = m_engine->predict(*m_a, one);
+    QVERIFY(r.ok() && r->upscaler);
+    const LogitUpscaler& up = *r->upscaler;
+    QCOMPARE(up.imageWidth(), m_a->width());
+    QCOMPARE(up.imageHeight(), m_a->height());
+    for (int i = 0; i < int(r->candidates.size()); ++i) {
+        const LowResLogits& low = r->candidates[std::size_t(i)].lowRes;
+        for (const QSize size : {QSize(up.imageWidth(), up.imageHeight()), QSize(61, 47)}) {
+            const LogitMap whole =
+                up.upscale(low, size.width(), size.height(), {0, 0, size.width(), size.height()});
+            QCOMPARE(whole.width(), size.width());
+            const OutputRegion part{size.width() / 3, size.height() / 4, size.width() / 2,
+                                    size.height() / 2};
+            const LogitMap sub = up.upscale(low, size.width(), size.height(), part);
+            QCOMPARE(sub.width(), part.width);
+            QCOMPARE(sub.height(), part.height);
+            int differ = 0;
+            for (int y = 0; y < part.height; ++y)
+                for (int x = 0; x < part.width; ++x)
+                    differ += sub.steps()[std::size_t(y) * part.width + x] !=
+                              whole.steps()[std::size_t(y + part.y) * whole.width() + x + part.x];
+            QCOMPARE(differ, 0);
+        }
+        QVERIFY(up.full(low).steps() == r->fullLogits(i).steps());
+    }
+    const LowResLogits& low = r->candidates[0].lowRes;
+    QVERIFY(up.upscale(low, 100, 100, {90, 0, 20, 10}).empty());  // outside
+    QVERIFY(up.upscale(low, 0, 100, {0, 0, 0, 0}).empty());
+    QVERIFY(
+        up.upscale(LowResLogits{8, 8, std::vector<float>(64)}, 100, 100, {0, 0, 100, 100}).empty());
+}
+
 void TestSamEngine::autoPrecision() {
     auto engine = SamEngine::load((kData + "checkpoint.pth").toStdString());  // dtype "auto"
     QVERIFY(engine.ok());
@@ -334,7 +376,7 @@ void TestSamEngine::diskCacheRevisit() {
     QCOMPARE(a->candidates.size(), b->candidates.size());
     for (std::size_t i = 0; i < a->candidates.size(); ++i) {
         QCOMPARE(a->candidates[i].score, b->candidates[i].score);
-        QVERIFY(a->candidates[i].logits.steps() == b->candidates[i].logits.steps());
+        QVERIFY(a->fullLogits(int(i)).steps() == b->fullLogits(int(i)).steps());
     }
     // And still the reference's answer (float16 rounding of the embedding moves little).
     QVERIFY(std::abs(b->candidates[0].score - floats(m_expected, "image_a/one_fg_point/iou")[0]) <

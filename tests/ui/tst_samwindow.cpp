@@ -58,6 +58,7 @@ private Q_SLOTS:
     void brokenCheckpointFromGrabCut();
     void infoDialogShowsConfig();
     void checkpointRemembered();
+    void candidatesUpsampledOnDemand();
     void revisitFromDiskCache();
     void cacheDialog();
 
@@ -290,6 +291,43 @@ void TestSamWindow::checkpointRemembered() {
     w.show();
     WAIT_SAM_READY(w);
     QVERIFY(w.document()->engine().checkpoint.endsWith(QStringLiteral("checkpoint.pth")));
+}
+
+// A click upsamples only the best candidate; the thumbnails are made at their own size; the
+// others come at full size when chosen, equal to what a scaled-down mask and its box say.
+void TestSamWindow::candidatesUpsampledOnDemand() {
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    clickImage(w, QPointF(128, 96));
+    QTRY_VERIFY(doc->hasPrediction());
+    QCOMPARE(doc->candidateCount(), 3);
+    const QSize size = doc->image().size();
+    for (int i = 0; i < 3; ++i) {
+        const BinaryMask full = doc->candidateMask(i);
+        QCOMPARE(full.width(), size.width());
+        // At the image's own scale, a region is that part of the full mask.
+        const QRect region(10, 20, 60, 40);
+        const BinaryMask part = doc->candidateMaskScaled(i, size, region);
+        QCOMPARE(part.width(), 60);
+        QCOMPARE(part.height(), 40);
+        int differ = 0;
+        for (int y = 0; y < 40; ++y)
+            for (int x = 0; x < 60; ++x)
+                differ += part.at(x, y) != full.at(x + 10, y + 20);
+        QCOMPARE(differ, 0);
+        // The box from a reduced mask holds the exact box (a small image: 512 is full size).
+        const PixelRect exact = full.boundingBox();
+        const QRect box = doc->candidateBounds(i);
+        QVERIFY(box.contains(QRect(exact.x, exact.y, exact.width, exact.height)));
+        // A thumbnail-sized mask of the whole image.
+        const BinaryMask thumb = doc->candidateMaskScaled(i, QSize(40, 30), QRect(0, 0, 40, 30));
+        QCOMPARE(thumb.width(), 40);
+        QVERIFY(doc->candidateMaskScaled(i, QSize(40, 30), QRect(30, 0, 20, 10)).isNull());
+    }
+    const int other = (doc->selectedCandidate() + 1) % 3;
+    doc->selectCandidate(other);
+    QVERIFY(doc->currentMask() == doc->candidateMask(other));
+    QVERIFY(!w.candidatesPanel()->candidateButton(other)->icon().isNull());
 }
 
 void TestSamWindow::revisitFromDiskCache() {
