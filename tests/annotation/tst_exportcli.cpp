@@ -6,28 +6,15 @@
 
 #include "core/annotation/annotationstore.h"
 #include "core/annotation/binarymask.h"
+#include "tests/clirun.h"
 
 using namespace samdesk;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-Run cli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(SAMDESK_BINARY_DIR "/app/samdesk-cli"), args);
-    Run r;
-    if (!p.waitForFinished(60000))
-        return r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+test::CliRun cli(const QStringList& args) {
+    return test::runCli(args, 60000);
 }
 
 QString data(const char* name) {
@@ -57,12 +44,13 @@ private Q_SLOTS:
 void TestExportCli::importThenExportEveryFormat() {
     QTemporaryDir dir;
     const QString images = imageFolder(dir);
-    Run r = cli({"import", "--format", "coco", data("coco_small.json"), "--images", images});
-    QCOMPARE(r.code, 0);
+    test::CliRun r =
+        cli({"import", "--format", "coco", data("coco_small.json"), "--images", images});
+    QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains("imported 4 objects into 2 images"));
     QCOMPARE(r.err.count("warning: "), 3);
     r = cli({"import", "--format", "labelme", data("labelme"), "--images", images});
-    QCOMPARE(r.code, 0);
+    QCOMPARE(r.exitCode, 0);
     // The LabelMe square and triangle are already there (same label, same mask).
     QVERIFY2(r.out.contains("imported 2 objects into 2 images"), qPrintable(r.out));
     QVERIFY(r.out.contains("(2 already there)"));
@@ -83,7 +71,7 @@ void TestExportCli::importThenExportEveryFormat() {
     for (const char* format : {"png", "coco", "yolo", "labelme"}) {
         const QString out = dir.filePath(QString("out-") + format);
         r = cli({"export", "--annotations", images, "--format", format, "--out", out});
-        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("exported 3 images, 6 objects"));
         QVERIFY(r.err.isEmpty());
         for (const auto& f : expected[i])
@@ -112,7 +100,7 @@ void TestExportCli::importThenExportEveryFormat() {
     // Polygons on request.
     r = cli({"export", "--annotations", images, "--format", "coco", "--out",
              dir.filePath("out-poly"), "--coco-segmentation", "polygon"});
-    QCOMPARE(r.code, 0);
+    QCOMPARE(r.exitCode, 0);
 }
 
 void TestExportCli::errors_data() {
@@ -146,8 +134,8 @@ void TestExportCli::errors() {
         a.replace("@images", images);
         a.replace("@out", dir.filePath("out"));
     }
-    const Run r = cli(args);
-    QCOMPARE(r.code, 2);
+    const test::CliRun r = cli(args);
+    QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.startsWith("error: "), qPrintable(r.err));
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
     QVERIFY(!QFileInfo::exists(dir.filePath("out")));
@@ -156,20 +144,21 @@ void TestExportCli::errors() {
 void TestExportCli::overwrite() {
     QTemporaryDir dir;
     const QString images = imageFolder(dir);
-    QCOMPARE(cli({"import", "--format", "coco", data("coco_small.json"), "--images", images}).code,
-             0);
+    QCOMPARE(
+        cli({"import", "--format", "coco", data("coco_small.json"), "--images", images}).exitCode,
+        0);
     const QString out = dir.filePath("out");
     QDir().mkpath(out);
     QFile keep(out + "/notes.txt");
     QVERIFY(keep.open(QIODevice::WriteOnly));
     keep.write("mine");
     keep.close();
-    Run r = cli({"export", "--annotations", images, "--format", "yolo", "--out", out});
-    QCOMPARE(r.code, 2);
+    test::CliRun r = cli({"export", "--annotations", images, "--format", "yolo", "--out", out});
+    QCOMPARE(r.exitCode, 2);
     QVERIFY(r.err.contains("--overwrite"));
     QVERIFY(!QFileInfo::exists(out + "/data.yaml"));
     r = cli({"export", "--annotations", images, "--format", "yolo", "--out", out, "--overwrite"});
-    QCOMPARE(r.code, 0);
+    QCOMPARE(r.exitCode, 0);
     QVERIFY(QFileInfo::exists(out + "/data.yaml"));
     QVERIFY(QFileInfo::exists(out + "/notes.txt"));  // other files are left alone
 }

@@ -7,33 +7,23 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "tests/clirun.h"
+
+using samdesk::test::CliRun;
+
 namespace {
 
-const QString kCli = QStringLiteral(SAMDESK_BINARY_DIR "/app/samdesk-cli");
 const QString kTiny = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 
-struct Run {
-    int status = -1;
-    QByteArray out, err;
-};
-
-Run cli(const QStringList& args) {
-    QProcess p;
-    p.start(kCli, args);
-    Run r;
-    if (!p.waitForFinished(60000))
-        return r;
-    r.status = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+CliRun cli(const QStringList& args) {
+    return samdesk::test::runCli(args, 60000);
 }
 
 QJsonObject inspectJson(const QString& file) {
-    const Run r = cli({"inspect", file, "--json"});
-    if (r.status != 0)
-        qWarning("inspect failed: %s", r.err.constData());
-    return QJsonDocument::fromJson(r.out).object();
+    const CliRun r = cli({"inspect", file, "--json"});
+    if (r.exitCode != 0)
+        qWarning("inspect failed: %s", qPrintable(r.err));
+    return QJsonDocument::fromJson(r.out.toUtf8()).object();
 }
 
 }  // namespace
@@ -53,11 +43,11 @@ void TestInspectCli::jsonMatchesFixtureConfig() {
     QFile configFile(kTiny + "config.json");
     QVERIFY(configFile.open(QIODevice::ReadOnly));
     const QJsonObject expected = QJsonDocument::fromJson(configFile.readAll()).object();
-    const Run r = cli({"inspect", kTiny + "checkpoint.pth", "--json"});
-    QCOMPARE(r.status, 0);
-    QVERIFY2(r.err.isEmpty(), r.err.constData());
+    const CliRun r = cli({"inspect", kTiny + "checkpoint.pth", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
     QJsonParseError parseError;
-    const QJsonObject j = QJsonDocument::fromJson(r.out, &parseError).object();
+    const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8(), &parseError).object();
     QCOMPARE(parseError.error, QJsonParseError::NoError);
     QCOMPARE(j["format"].toString(), QString("pytorch-zip"));
     QCOMPARE(j["variant"].toString(), QString("custom"));
@@ -105,9 +95,9 @@ void TestInspectCli::jsonMatchesFixtureConfig() {
 }
 
 void TestInspectCli::humanSummary() {
-    const Run r = cli({"inspect", kTiny + "variant_nested_module.pth"});
-    QCOMPARE(r.status, 0);
-    const QString out = QString::fromUtf8(r.out);
+    const CliRun r = cli({"inspect", kTiny + "variant_nested_module.pth"});
+    QCOMPARE(r.exitCode, 0);
+    const QString out = r.out;
     QVERIFY2(out.contains("variant     custom"), qPrintable(out));
     QVERIFY(out.contains("parameters  323,331 in 202 tensors"));
     QVERIFY(out.contains("global blocks 1, 3"));
@@ -138,10 +128,10 @@ void TestInspectCli::failures_data() {
 void TestInspectCli::failures() {
     QFETCH(QStringList, args);
     QFETCH(QString, needle);
-    const Run r = cli(args);
-    QCOMPARE(r.status, 2);
-    QVERIFY2(r.out.isEmpty(), r.out.constData());
-    const QString err = QString::fromUtf8(r.err);
+    const CliRun r = cli(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+    const QString err = r.err;
     QVERIFY2(err.startsWith("error: ") && err.endsWith('\n') && err.count('\n') == 1,
              qPrintable(err));
     QVERIFY2(err.contains(needle), qPrintable(err));
@@ -161,9 +151,9 @@ void TestInspectCli::convertRoundTrip() {
     QStringList args{"convert", kTiny + "variant_fp16.pth", out};
     if (!naming.isEmpty())
         args << "--naming" << naming;
-    const Run r = cli(args);
-    QCOMPARE(r.status, 0);
-    QVERIFY2(QString::fromUtf8(r.out).startsWith("wrote " + out), r.out.constData());
+    const CliRun r = cli(args);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.startsWith("wrote " + out), qPrintable(r.out));
     static const QJsonObject before = inspectJson(kTiny + "variant_fp16.pth");  // once per run
     const QJsonObject after = inspectJson(out);
     QCOMPARE(after["format"].toString(), QString("safetensors"));

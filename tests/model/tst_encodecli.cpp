@@ -7,7 +7,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
@@ -16,29 +15,13 @@
 #include <random>
 
 #include "core/sam/embeddingstore.h"
+#include "tests/clirun.h"
 #include "tests/model/tinyfixture.h"
 
 using namespace samdesk;
 using namespace samdesk::test;
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run runCli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(SAMDESK_BINARY_DIR "/app/samdesk-cli"), args);
-    Run r;
-    if (!p.waitForFinished(120000))
-        return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 // `count` distinct small PNGs (random pixels) in `dir`, some in a sub-folder.
 QStringList writeImages(const QDir& dir, int count) {
@@ -100,13 +83,13 @@ void TestEncodeCli::fillsCacheThenResumeEncodesNothing() {
     images.mkpath(".");
     const QStringList names = writeImages(images, 5);
     const QString cache = dir.filePath("cache");
-    const Run first = runCli(encodeArgs(images.path(), cache));
+    const CliRun first = runCli(encodeArgs(images.path(), cache));
     QCOMPARE(first.exitCode, 0);
     QVERIFY2(first.out.contains("5 encoded, 0 already cached, 0 failed"), qPrintable(first.out));
     QCOMPARE(reported(first.out, "encoded").size(), 5);
     QCOMPARE(cacheEntries(cache), 5);
 
-    const Run resumed = runCli(encodeArgs(images.path(), cache) << "--resume");
+    const CliRun resumed = runCli(encodeArgs(images.path(), cache) << "--resume");
     QCOMPARE(resumed.exitCode, 0);
     QVERIFY2(resumed.out.contains("0 encoded, 5 already cached, 0 failed"),
              qPrintable(resumed.out));
@@ -116,7 +99,7 @@ void TestEncodeCli::fillsCacheThenResumeEncodesNothing() {
     QImage extra(33, 33, QImage::Format_RGB888);
     extra.fill(Qt::darkCyan);
     extra.save(images.filePath("new.png"));
-    const Run more = runCli(encodeArgs(images.path(), cache) << "--resume");
+    const CliRun more = runCli(encodeArgs(images.path(), cache) << "--resume");
     QVERIFY2(more.out.contains("1 encoded, 5 already cached"), qPrintable(more.out));
     QCOMPARE(reported(more.out, "encoded"), QSet<QString>{"new.png"});
     QCOMPARE(cacheEntries(cache), 6);
@@ -128,10 +111,10 @@ void TestEncodeCli::twoShardsCoverTheFolderOnce() {
     images.mkpath(".");
     const QStringList names = writeImages(images, 9);
     const QString cache = dir.filePath("cache");
-    const Run a = runCli(encodeArgs(images.path(), cache) << "--shard"
-                                                          << "0/2");
-    const Run b = runCli(encodeArgs(images.path(), cache) << "--shard"
-                                                          << "1/2");
+    const CliRun a = runCli(encodeArgs(images.path(), cache) << "--shard"
+                                                             << "0/2");
+    const CliRun b = runCli(encodeArgs(images.path(), cache) << "--shard"
+                                                             << "1/2");
     QCOMPARE(a.exitCode, 0);
     QCOMPARE(b.exitCode, 0);
     const QSet<QString> sa = reported(a.out, "encoded"), sb = reported(b.out, "encoded");
@@ -140,9 +123,9 @@ void TestEncodeCli::twoShardsCoverTheFolderOnce() {
     QCOMPARE(sa + sb, QSet<QString>(names.begin(), names.end()));
     QCOMPARE(cacheEntries(cache), 9);
     // The same shard again: the same images (stable assignment).
-    const Run again = runCli(encodeArgs(images.path(), cache) << "--shard"
-                                                              << "0/2"
-                                                              << "--resume");
+    const CliRun again = runCli(encodeArgs(images.path(), cache) << "--shard"
+                                                                 << "0/2"
+                                                                 << "--resume");
     QCOMPARE(reported(again.out, "already cached"), sa);
 }
 
@@ -196,7 +179,7 @@ void TestEncodeCli::listFileAndUnreadableImages() {
         "images/missing.png\nimages/sub/img0.png\n");
     list.close();
     const QString cache = dir.filePath("cache");
-    const Run r = runCli(encodeArgs(list.fileName(), cache));
+    const CliRun r = runCli(encodeArgs(list.fileName(), cache));
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.out.contains("2 encoded, 0 already cached, 2 failed"), qPrintable(r.out));
     QVERIFY2(r.err.contains("broken.png"), qPrintable(r.err));
@@ -233,14 +216,14 @@ void TestEncodeCli::usageErrorsExitWith2_data() {
 void TestEncodeCli::usageErrorsExitWith2() {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const Run r = runCli(args);
+    const CliRun r = runCli(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.startsWith("error:") && r.err.contains(message), qPrintable(r.err));
 }
 
 void TestEncodeCli::benchReportsEveryNumber() {
-    const Run r = runCli({"bench", "--checkpoint", tinyPath("checkpoint.pth"), "--repeats", "2",
-                          "--threads", "1", "--json"});
+    const CliRun r = runCli({"bench", "--checkpoint", tinyPath("checkpoint.pth"), "--repeats", "2",
+                             "--threads", "1", "--json"});
     QCOMPARE(r.exitCode, 0);
     const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QVERIFY2(!j.isEmpty(), qPrintable(r.out));

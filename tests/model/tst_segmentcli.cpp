@@ -4,7 +4,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -14,29 +13,13 @@
 
 #include "core/checkpoint/safetensorsreader.h"
 #include "core/sam/synthcheckpoint.h"
+#include "tests/clirun.h"
 #include "tests/model/tinyfixture.h"
 
 using namespace samdesk;
 using namespace samdesk::test;
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run runCli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(SAMDESK_BINARY_DIR "/app/samdesk-cli"), args);
-    Run r;
-    if (!p.waitForFinished(120000))
-        return r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 // The prompts of one image's cases, in the documented file format.
 QString writePrompts(const QDir& dir, const std::string& image) {
@@ -105,7 +88,7 @@ void TestSegmentCli::reproducesFixtures() {
     const QDir dir(tmp.path());
     const QString prompts = writePrompts(dir, image.toStdString());
     const QString out = dir.filePath("result.safetensors");
-    const Run r =
+    const CliRun r =
         runCli({"segment", "--checkpoint", tinyPath("checkpoint.pth"), "--image", tinyPath(image),
                 "--prompts", prompts, "--out", out, "--mask-out", dir.filePath("masks")});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -198,16 +181,16 @@ void TestSegmentCli::errorsExitWith2() {
     f.write(promptsJson.toUtf8());
     f.close();
     const QString out = dir.filePath("r.safetensors");
-    const Run r = runCli({"segment", "--checkpoint", tinyPath("checkpoint.pth"), "--image",
-                          image == "nope.png" ? dir.filePath(image) : tinyPath(image), "--prompts",
-                          f.fileName(), "--out", out});
+    const CliRun r = runCli({"segment", "--checkpoint", tinyPath("checkpoint.pth"), "--image",
+                             image == "nope.png" ? dir.filePath(image) : tinyPath(image),
+                             "--prompts", f.fileName(), "--out", out});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.startsWith("error: ") && r.err.contains(message), qPrintable(r.err));
     QVERIFY(!QFile::exists(out));
 }
 
 void TestSegmentCli::synthWritesARandomModelThatRuns() {
-    const Run help = runCli({"synth", "--help"});
+    const CliRun help = runCli({"synth", "--help"});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains("RANDOM weights"));
 
@@ -239,8 +222,8 @@ void TestSegmentCli::synthWritesARandomModelThatRuns() {
 
     const QString prompts = writePrompts(dir, "image_a.png");
     const QString out = dir.filePath("r.safetensors");
-    const Run r = runCli({"segment", "--checkpoint", a, "--image", tinyPath("image_a.png"),
-                          "--prompts", prompts, "--out", out});
+    const CliRun r = runCli({"segment", "--checkpoint", a, "--image", tinyPath("image_a.png"),
+                             "--prompts", prompts, "--out", out});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     auto result = readSafetensors(out.toStdString());
     QVERIFY(result.ok());
