@@ -12,6 +12,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/modeloptions.h"
 #include "core/sam/fastgemm.h"
 #include "core/sam/imagefile.h"
 #include "core/sam/predictor.h"
@@ -111,10 +112,7 @@ int runBench(const Argv& argv) {
         image = syntheticImage(1024, 768);
     }
 
-    PredictorOptions options;
-    options.device = args.value("device", "cpu");
-    options.dtype = args.value("dtype", "auto");
-    options.threads = configureThreads(static_cast<int>(threads.value_or(0)));
+    const PredictorOptions options = predictorOptions(args, threads, "auto");
     auto t0 = std::chrono::steady_clock::now();
     auto loaded = Predictor::load(*args.value("checkpoint"), options);
     if (!loaded)

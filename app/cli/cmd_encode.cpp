@@ -14,10 +14,10 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/modeloptions.h"
 #include "core/cache/shardplan.h"
 #include "core/sam/embeddingstore.h"
 #include "core/sam/imagefile.h"
-#include "core/sam/runtimeinfo.h"
 
 namespace samdesk::cli {
 
@@ -203,10 +203,7 @@ int runEncode(const Argv& argv) {
         return fail(dataset.error().message);
     const std::vector<std::string> mine = selectShard(dataset->images, shard);
 
-    PredictorOptions options;
-    options.device = args.value("device", "cpu");
-    options.dtype = args.value("dtype", "auto");
-    options.threads = configureThreads(static_cast<int>(threads.value_or(0)));
+    const PredictorOptions options = predictorOptions(args, threads, "auto");
     auto loaded = Predictor::load(*args.value("checkpoint"), options);
     if (!loaded)
         return fail(loaded.error().message);

@@ -10,11 +10,11 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/modeloptions.h"
 #include "core/annotation/pngwriter.h"
 #include "core/checkpoint/safetensorswriter.h"
 #include "core/sam/imagefile.h"
 #include "core/sam/predictor.h"
-#include "core/sam/runtimeinfo.h"
 
 namespace samdesk::cli {
 
@@ -137,11 +137,7 @@ int runSegment(const Argv& argv) {
     if (!image)
         return fail(image.error().message);
 
-    PredictorOptions options;
-    options.device = args.value("device", "cpu");
-    options.dtype = args.value("dtype", "float32");
-    // libtorch may start with one thread (OpenMP's default here): use every core unless told.
-    options.threads = configureThreads(static_cast<int>(threads.value_or(0)));
+    const PredictorOptions options = predictorOptions(args, threads, "float32");
     auto t0 = std::chrono::steady_clock::now();
     auto loaded = Predictor::load(*args.value("checkpoint"), options);
     if (!loaded)
