@@ -26,13 +26,33 @@ if(SAMDESK_SANITIZE)
     target_link_options(samdesk_settings INTERFACE -fsanitize=${SAMDESK_SANITIZE})
 endif()
 
+# Per-library include directories: a library exports only its own folder, through a tree of its
+# own in the build folder (<build>/include/<target>/core/x -> the source folder core/x), so that a
+# file can include a header only when its target links the library that owns it (directly, or
+# PUBLIC through another). Includes keep their full paths ("core/x/y.h"); an include across the
+# layers (docs/architecture.md) fails to compile. `dir` is relative to the project root.
+function(samdesk_export_folder target dir)
+    set(_root "${PROJECT_BINARY_DIR}/include/${target}")
+    get_filename_component(_parent "${_root}/${dir}" DIRECTORY)
+    file(MAKE_DIRECTORY "${_parent}")
+    if(NOT EXISTS "${_root}/${dir}")
+        file(CREATE_LINK "${PROJECT_SOURCE_DIR}/${dir}" "${_root}/${dir}" SYMBOLIC)
+    endif()
+    get_target_property(_type ${target} TYPE)
+    if(_type STREQUAL "INTERFACE_LIBRARY")
+        target_include_directories(${target} INTERFACE "${_root}")
+    else()
+        target_include_directories(${target} PUBLIC "${_root}")
+    endif()
+endfunction()
+
 # Adds a static library from the sources of one folder (globbed, so adding a file needs no edit
-# here). Returns nothing when the folder has no sources yet.
+# here) and exports that folder alone as its include directory.
 function(samdesk_add_library name dir)
-    file(GLOB _sources CONFIGURE_DEPENDS "${dir}/*.cpp")
-    file(GLOB _headers CONFIGURE_DEPENDS "${dir}/*.h")
+    file(GLOB _sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/${dir}/*.cpp")
+    file(GLOB _headers CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/${dir}/*.h")
     add_library(${name} STATIC ${_sources} ${_headers})
-    target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}")
+    samdesk_export_folder(${name} "${dir}")
     target_link_libraries(${name} PUBLIC samdesk_settings)
 endfunction()
 

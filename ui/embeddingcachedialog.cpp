@@ -1,4 +1,5 @@
-// The embedding cache dialog: a form over AppSettings' cache values and core/cache's counters.
+// The embedding cache dialog: a form over AppSettings' cache values and the engine's cache folder
+// facade.
 #include "ui/embeddingcachedialog.h"
 
 #include <QCheckBox>
@@ -16,7 +17,7 @@
 
 #include <cmath>
 
-#include "core/cache/embeddingcache.h"
+#include "core/engine/cachefolder.h"
 
 namespace samdesk {
 
@@ -84,9 +85,8 @@ EmbeddingCacheDialog::EmbeddingCacheDialog(bool enabled, const QString& director
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(browse, &QPushButton::clicked, this, &EmbeddingCacheDialog::chooseDirectory);
-    connect(reset, &QPushButton::clicked, this, [this] {
-        m_directory->setText(QString::fromStdString(EmbeddingCache::defaultDirectory().string()));
-    });
+    connect(reset, &QPushButton::clicked, this,
+            [this] { m_directory->setText(QString::fromStdString(defaultCacheDirectory())); });
     connect(m_directory, &QLineEdit::editingFinished, this, &EmbeddingCacheDialog::refreshUsage);
     connect(m_clear, &QPushButton::clicked, this, &EmbeddingCacheDialog::confirmClear);
     auto enable = [this, browse, reset](bool on) {
@@ -118,9 +118,9 @@ void EmbeddingCacheDialog::refreshUsage() {
         m_clear->setEnabled(false);
         return;
     }
-    const EmbeddingCache cache(dir.toStdString());
-    const std::size_t n = cache.entryCount();
-    const QString size = QLocale().formattedDataSize(qint64(cache.totalBytes()));
+    const CacheFolderUsage usage = cacheFolderUsage(dir.toStdString());
+    const std::size_t n = usage.entries;
+    const QString size = QLocale().formattedDataSize(qint64(usage.bytes));
     m_usage->setText(tr("%n image(s), %1", "", int(n)).arg(size));
     m_clear->setEnabled(n > 0);
 }
@@ -129,9 +129,7 @@ bool EmbeddingCacheDialog::clearCache() {
     const QString dir = directory();
     if (dir.isEmpty())
         return true;
-    EmbeddingCache cache(dir.toStdString(), 0);
-    cache.evict();
-    const bool empty = cache.entryCount() == 0;
+    const bool empty = clearCacheFolder(dir.toStdString()).entries == 0;
     refreshUsage();
     return empty;
 }

@@ -13,9 +13,9 @@
 #include <QStatusBar>
 #include <QToolButton>
 
-#include "core/cache/embeddingcache.h"
 #include "core/document/annotationdocument.h"
 #include "core/document/imagefolder.h"
+#include "core/engine/cachefolder.h"
 #include "ui/candidatespanel.h"
 #include "ui/canvasview.h"
 #include "ui/checkpointinfodialog.h"
@@ -37,42 +37,50 @@ MainWindow::MainWindow(EngineFactory factory, QWidget* parent) : QMainWindow(par
     createMenus();
     createToolBar();
 
-    connect(m_document, &AnnotationDocument::currentImageChanged, this, &MainWindow::updateTitle);
-    connect(m_document, &AnnotationDocument::imageListChanged, this, &MainWindow::updateTitle);
-    connect(m_document, &AnnotationDocument::engineChanged, this, &MainWindow::updateEngineStatus);
-    connect(m_document, &AnnotationDocument::engineLoadingChanged, this,
+    connect(m_document->session(), &DocumentSession::currentImageChanged, this,
+            &MainWindow::updateTitle);
+    connect(m_document->session(), &DocumentSession::imageListChanged, this,
+            &MainWindow::updateTitle);
+    connect(m_document->session(), &DocumentSession::engineChanged, this,
             &MainWindow::updateEngineStatus);
-    connect(m_document, &AnnotationDocument::engineChanged, this, [this] {
+    connect(m_document->session(), &DocumentSession::engineLoadingChanged, this,
+            &MainWindow::updateEngineStatus);
+    connect(m_document->session(), &DocumentSession::engineChanged, this, [this] {
         // A checkpoint the user asked for is remembered once it loads.
-        if (!m_pendingCheckpoint.isEmpty() && m_document->isSam()) {
+        if (!m_pendingCheckpoint.isEmpty() && m_document->session()->isSam()) {
             m_settings.setCheckpoint(m_pendingCheckpoint);
             m_pendingCheckpoint.clear();
         }
     });
-    connect(m_document, &AnnotationDocument::engineFailed, this,
+    connect(m_document->session(), &DocumentSession::engineFailed, this,
             [this](const QString& checkpoint, const QString& message) {
                 m_pendingCheckpoint.clear();
-                showError(
-                    tr("Cannot load the checkpoint"),
-                    tr("%1\n\n%2\n\nStill using %3.")
-                        .arg(QFileInfo(checkpoint).fileName(), message, m_document->engine().name));
+                showError(tr("Cannot load the checkpoint"),
+                          tr("%1\n\n%2\n\nStill using %3.")
+                              .arg(QFileInfo(checkpoint).fileName(), message,
+                                   m_document->session()->engine().name));
             });
-    connect(m_document, &AnnotationDocument::encodeStateChanged, this,
+    connect(m_document->session(), &DocumentSession::encodeStateChanged, this,
             &MainWindow::updateEncodeStatus);
-    connect(m_document, &AnnotationDocument::encodeProgress, this, [this](int done, int total) {
-        m_encodeBar->setMaximum(std::max(total, 1));
-        m_encodeBar->setValue(done);
-        m_encodeBar->setFormat(total > 1 ? tr("Encoding: block %1 of %2").arg(done).arg(total)
-                                         : tr("Encoding"));
-    });
+    connect(
+        m_document->session(), &DocumentSession::encodeProgress, this, [this](int done, int total) {
+            m_encodeBar->setMaximum(std::max(total, 1));
+            m_encodeBar->setValue(done);
+            m_encodeBar->setFormat(total > 1 ? tr("Encoding: block %1 of %2").arg(done).arg(total)
+                                             : tr("Encoding"));
+        });
     connect(m_document, &AnnotationDocument::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 6000); });
     connect(m_document, &AnnotationDocument::error, this,
             [this](const QString& text) { showError(tr("samdesk"), text); });
-    connect(m_document, &AnnotationDocument::promptsChanged, this, &MainWindow::updateActions);
-    connect(m_document, &AnnotationDocument::predictionChanged, this, &MainWindow::updateActions);
-    connect(m_document, &AnnotationDocument::imageListChanged, this, &MainWindow::updateActions);
-    connect(m_document, &AnnotationDocument::currentImageChanged, this, &MainWindow::updateActions);
+    connect(m_document->prediction(), &DocumentPrediction::promptsChanged, this,
+            &MainWindow::updateActions);
+    connect(m_document->prediction(), &DocumentPrediction::predictionChanged, this,
+            &MainWindow::updateActions);
+    connect(m_document->session(), &DocumentSession::imageListChanged, this,
+            &MainWindow::updateActions);
+    connect(m_document->session(), &DocumentSession::currentImageChanged, this,
+            &MainWindow::updateActions);
     connect(m_objects, &ObjectsPanel::selectedObjectChanged, m_canvas,
             &CanvasView::setHighlightedObject);
     connect(m_canvas, &CanvasView::zoomChanged, this, [this](double z) {
@@ -85,9 +93,9 @@ MainWindow::MainWindow(EngineFactory factory, QWidget* parent) : QMainWindow(par
 
     {
         const QSignalBlocker block(m_document);
-        m_document->setRefineWithPrevious(m_settings.refineWithPrevious());
-        m_document->setHoverPreview(m_settings.hoverPreview());
-        m_document->setThreshold(m_settings.maskThreshold());
+        m_document->prediction()->setRefineWithPrevious(m_settings.refineWithPrevious());
+        m_document->prediction()->setHoverPreview(m_settings.hoverPreview());
+        m_document->prediction()->setThreshold(m_settings.maskThreshold());
     }
     resize(1440, 900);
     updateEngineStatus();
@@ -103,11 +111,11 @@ QString MainWindow::sampleImagePath() {
 }
 
 QString MainWindow::currentImagePath() const {
-    return m_document->currentImagePath();
+    return m_document->session()->currentImagePath();
 }
 
 QSize MainWindow::currentImageSize() const {
-    return m_document->image().size();
+    return m_document->session()->image().size();
 }
 
 void MainWindow::createDocks() {
@@ -140,7 +148,8 @@ void MainWindow::createStatusBar() {
     m_cancelButton->setObjectName(QStringLiteral("cancelEncodeButton"));
     m_cancelButton->setText(tr("Cancel"));
     m_cancelButton->setToolTip(tr("Stop encoding this image"));
-    connect(m_cancelButton, &QToolButton::clicked, m_document, &AnnotationDocument::cancelEncode);
+    connect(m_cancelButton, &QToolButton::clicked, m_document->session(),
+            &DocumentSession::cancelEncode);
     m_zoomLabel = new QLabel(this);
     m_zoomLabel->setMinimumWidth(56);
     m_cursorLabel = new QLabel(this);
@@ -153,23 +162,25 @@ void MainWindow::createStatusBar() {
 }
 
 void MainWindow::updateEngineStatus() {
-    const EngineStatus& e = m_document->engine();
+    const EngineStatus& e = m_document->session()->engine();
     QString text;
-    if (m_document->engineLoading())
+    if (m_document->session()->engineLoading())
         text = tr("Loading the model...");
-    else if (m_document->isSam())
+    else if (m_document->session()->isSam())
         text = tr("Engine: %1 (%2)").arg(e.name, e.device);
     else
         text = tr("Engine: GrabCut - for SAM, Model > Load Checkpoint (Ctrl+L)");
     m_engineLabel->setText(text);
-    m_engineLabel->setToolTip(m_document->isSam() ? e.checkpoint
-                                                  : tr("No SAM checkpoint is loaded: masks come "
-                                                       "from OpenCV's GrabCut"));
+    m_engineLabel->setToolTip(m_document->session()->isSam()
+                                  ? e.checkpoint
+                                  : tr("No SAM checkpoint is loaded: masks come "
+                                       "from OpenCV's GrabCut"));
     updateActions();
 }
 
 void MainWindow::updateEncodeStatus() {
-    const bool encoding = m_document->encodeState() == AnnotationDocument::EncodeState::Encoding;
+    const bool encoding =
+        m_document->session()->encodeState() == DocumentSession::EncodeState::Encoding;
     m_encodeBar->setVisible(encoding);
     m_cancelButton->setVisible(encoding);
     if (encoding) {
@@ -181,14 +192,14 @@ void MainWindow::updateEncodeStatus() {
 }
 
 void MainWindow::updateTitle() {
-    const QString path = m_document->currentImagePath();
-    const int count = m_document->images().count();
+    const QString path = m_document->session()->currentImagePath();
+    const int count = m_document->session()->images().count();
     if (path.isEmpty())
         setWindowTitle(tr("samdesk"));
     else if (count > 1)
         setWindowTitle(tr("%1 (%2 of %3) - samdesk")
                            .arg(QFileInfo(path).fileName())
-                           .arg(m_document->currentIndex() + 1)
+                           .arg(m_document->session()->currentIndex() + 1)
                            .arg(count));
     else
         setWindowTitle(tr("%1 - samdesk").arg(QFileInfo(path).fileName()));
@@ -221,19 +232,20 @@ bool MainWindow::openFolder(const QString& folder) {
 
 void MainWindow::loadCheckpoint(const QString& path) {
     m_pendingCheckpoint = QFileInfo(path).absoluteFilePath();
-    m_document->setEmbeddingCache(
+    m_document->session()->setEmbeddingCache(
         m_settings.embeddingCacheEnabled() ? m_settings.embeddingCacheDirectory() : QString(),
         m_settings.embeddingCacheMaxBytes());
-    m_document->loadCheckpoint(m_pendingCheckpoint, m_settings.device(), m_settings.precision());
+    m_document->session()->loadCheckpoint(m_pendingCheckpoint, m_settings.device(),
+                                          m_settings.precision());
 }
 
 void MainWindow::setEmbeddingCache(bool enabled, const QString& directory, quint64 maxBytes) {
-    const QString defaultDir = QString::fromStdString(EmbeddingCache::defaultDirectory().string());
+    const QString defaultDir = QString::fromStdString(defaultCacheDirectory());
     m_settings.setEmbeddingCacheEnabled(enabled);
     m_settings.setEmbeddingCacheDirectory(directory == defaultDir ? QString() : directory);
     m_settings.setEmbeddingCacheMaxBytes(maxBytes);
-    if (m_document->isSam())
-        loadCheckpoint(m_document->engine().checkpoint);
+    if (m_document->session()->isSam())
+        loadCheckpoint(m_document->session()->engine().checkpoint);
 }
 
 EmbeddingCacheDialog* MainWindow::showEmbeddingCache() {
@@ -279,7 +291,7 @@ void MainWindow::chooseCheckpoint() {
 }
 
 CheckpointInfoDialog* MainWindow::showCheckpointInfo() {
-    const auto& report = m_document->engine().report;
+    const auto& report = m_document->session()->engine().report;
     if (!report)
         return nullptr;
     auto* dialog = new CheckpointInfoDialog(*report, this);
@@ -309,9 +321,9 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     m_document->flush();
     m_settings.setWindowGeometry(saveGeometry());
     m_settings.setWindowState(saveState());
-    m_settings.setRefineWithPrevious(m_document->refineWithPrevious());
-    m_settings.setHoverPreview(m_document->hoverPreview());
-    m_settings.setMaskThreshold(m_document->threshold());
+    m_settings.setRefineWithPrevious(m_document->prediction()->refineWithPrevious());
+    m_settings.setHoverPreview(m_document->prediction()->hoverPreview());
+    m_settings.setMaskThreshold(m_document->prediction()->threshold());
     QMainWindow::closeEvent(event);
 }
 

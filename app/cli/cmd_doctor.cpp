@@ -6,7 +6,9 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
-#include "core/sam/runtimeinfo.h"
+#include "core/sam/runtime/cpukernels.h"
+#include "core/sam/runtime/fastgemm.h"
+#include "core/sam/runtime/runtimeinfo.h"
 
 namespace samdesk::cli {
 
@@ -56,6 +58,8 @@ int runDoctor(const Argv& argv) {
                     {"amx_bf16", info.cpu.amxBf16},         {"amx_usable", info.cpu.amxUsable},
                     {"fast_bf16", cpuHasFastBf16(info.cpu)}};
         j["gemm_gflops"] = {{"float32", fp32}, {"bfloat16", bf16}};
+        j["encoder_gemm"] = gemm::backendName();
+        j["kernels"] = kernels::kernelsName();
         j["blas_too_slow"] = slow;
         std::cout << j.dump(2) << "\n";
         return 0;
@@ -73,6 +77,9 @@ int runDoctor(const Argv& argv) {
                 yesNo(info.cpu.avx2), yesNo(info.cpu.avx512f), yesNo(info.cpu.avx512bf16),
                 yesNo(info.cpu.amxBf16), yesNo(info.cpu.amxUsable));
     std::printf("GEMM 1024^3     float32 %.1f GFLOP/s, bfloat16 %.1f GFLOP/s\n", fp32, bf16);
+    std::printf("encoder GEMM    %s (SAMDESK_GEMM=torch: libtorch)\n", gemm::backendName());
+    std::printf("CPU kernels     %s (SAMDESK_KERNELS=portable: plain C++)\n",
+                kernels::kernelsName());
     std::printf("bfloat16 on CPU %s\n", cpuHasFastBf16(info.cpu) ? "fast (chosen automatically)"
                                                                  : "slow (float32 is used)");
     if (slow) {

@@ -16,8 +16,8 @@
 #include "app/cli/commands.h"
 #include "app/cli/modeloptions.h"
 #include "core/cache/shardplan.h"
-#include "core/sam/embeddingstore.h"
-#include "core/sam/imagefile.h"
+#include "core/sam/predictor/embeddingstore.h"
+#include "core/sam/predictor/imagefile.h"
 
 namespace samdesk::cli {
 

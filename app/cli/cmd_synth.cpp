@@ -6,7 +6,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
-#include "core/sam/synthcheckpoint.h"
+#include "core/checkpoint/synthcheckpoint.h"
 
 namespace samdesk::cli {
 

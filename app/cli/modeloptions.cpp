@@ -1,7 +1,7 @@
 // PredictorOptions from the command line.
 #include "app/cli/modeloptions.h"
 
-#include "core/sam/runtimeinfo.h"
+#include "core/sam/runtime/runtimeinfo.h"
 
 namespace samdesk::cli {
 

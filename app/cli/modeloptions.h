@@ -5,7 +5,7 @@
 #include <string>
 
 #include "app/cli/args.h"
-#include "core/sam/predictor.h"
+#include "core/sam/predictor/predictor.h"
 
 namespace samdesk::cli {
 

@@ -5,7 +5,7 @@
 #include <QFileInfo>
 #include <QSettings>
 
-#include "core/cache/embeddingcache.h"
+#include "core/engine/cachefolder.h"
 
 namespace samdesk {
 
@@ -42,8 +42,7 @@ void AppSettings::setEmbeddingCacheEnabled(bool on) {
 }
 QString AppSettings::embeddingCacheDirectory() const {
     const QString dir = settings().value(QStringLiteral("cache/directory")).toString();
-    return dir.isEmpty() ? QString::fromStdString(EmbeddingCache::defaultDirectory().string())
-                         : dir;
+    return dir.isEmpty() ? QString::fromStdString(defaultCacheDirectory()) : dir;
 }
 void AppSettings::setEmbeddingCacheDirectory(const QString& dir) {
     settings().setValue(QStringLiteral("cache/directory"), dir);
@@ -52,9 +51,9 @@ quint64 AppSettings::embeddingCacheMaxBytes() const {
     bool ok = false;
     const quint64 bytes = settings()
                               .value(QStringLiteral("cache/maxBytes"),
-                                     QVariant::fromValue<quint64>(EmbeddingCache::kDefaultMaxBytes))
+                                     QVariant::fromValue<quint64>(defaultCacheMaxBytes()))
                               .toULongLong(&ok);
-    return ok ? bytes : EmbeddingCache::kDefaultMaxBytes;
+    return ok ? bytes : defaultCacheMaxBytes();
 }
 void AppSettings::setEmbeddingCacheMaxBytes(quint64 bytes) {
     settings().setValue(QStringLiteral("cache/maxBytes"), QVariant::fromValue<quint64>(bytes));

@@ -3,7 +3,7 @@
 
 #include "core/engine/grabcutengine.h"
 #include "core/engine/samengine.h"
-#include "core/sam/runtimeinfo.h"
+#include "core/sam/runtime/runtimeinfo.h"
 
 namespace samdesk {
 

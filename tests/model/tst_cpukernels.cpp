@@ -1,21 +1,67 @@
 // The encoder's and decoder's own CPU building blocks against libtorch's formulation: GEMMs
 // (oneDNN or fallback), the fused relative-position softmax, LayerNorm, bfloat16 rounding, the
-// separable mask upscaler, and the caching allocator.
+// separable mask upscaler, and the caching allocator. Each kernel runs twice: the plain C++
+// implementation called directly, and the public function (the x86 clones, unless the build or
+// SAMDESK_KERNELS=portable chose the plain ones). CTest also runs this with SAMDESK_GEMM=torch
+// and with SAMDESK_KERNELS=portable (tests/model/CMakeLists.txt).
 #include <QtTest>
 
 #include <torch/torch.h>
 
+#include <dlfcn.h>
+
 #include <cmath>
 #include <cstring>
 
-#include "core/sam/cachingallocator.h"
-#include "core/sam/cpukernels.h"
-#include "core/sam/fastgemm.h"
-#include "core/sam/maskupscaler.h"
+#include "core/sam/predictor/maskupscaler.h"
+#include "core/sam/runtime/cachingallocator.h"
+#include "core/sam/runtime/cpukernels.h"
+#include "core/sam/runtime/fastgemm.h"
+#include "core/sam/runtime/portablekernels.h"
 
 using namespace samdesk;
 
 namespace {
+
+// One implementation of every kernel of cpukernels.h.
+struct KernelSet {
+    const char* name;
+    void (*relPosSoftmaxRow)(float*, int, int, const float*, const float*, float*, std::uint16_t*);
+    void (*softmaxRows)(float*, std::int64_t, int, std::int64_t);
+    void (*layerNormRows)(const float*, std::int64_t, std::int64_t, const float*, const float*,
+                          float, float*, std::uint16_t*);
+    void (*floatToBf16Rows)(const float*, std::int64_t, std::uint16_t*, std::int64_t, std::int64_t,
+                            std::int64_t);
+    std::uint16_t (*floatToBf16)(float);
+};
+
+const KernelSet kKernelSets[] = {
+    {"portable", kernels::portable::relPosSoftmaxRow, kernels::portable::softmaxRows,
+     kernels::portable::layerNormRows, kernels::portable::floatToBf16Rows,
+     kernels::portable::floatToBf16},
+    {"public", kernels::relPosSoftmaxRow, kernels::softmaxRows, kernels::layerNormRows,
+     kernels::floatToBf16Rows, kernels::floatToBf16},
+};
+
+// The `impl` column (an index into kKernelSets) with one row per implementation.
+void addKernelSetRows() {
+    QTest::addColumn<int>("impl");
+    for (int i = 0; i < int(std::size(kKernelSets)); ++i)
+        QTest::newRow(kKernelSets[i].name) << i;
+}
+
+const KernelSet& fetchKernelSet() {
+    QFETCH(int, impl);
+    return kKernelSets[impl];
+}
+
+bool isPortableBuild() {
+#if defined(SAMDESK_PORTABLE_KERNELS) || !(defined(__x86_64__) || defined(__i386__))
+    return true;
+#else
+    return false;
+#endif
+}
 
 float maxAbs(const torch::Tensor& a, const torch::Tensor& b) {
     return (a.to(torch::kFloat32) - b.to(torch::kFloat32)).abs().max().item<float>();
@@ -44,11 +90,16 @@ class TestCpuKernels : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void backendsFollowEnvironment();
     void gemmMatchesTorch_data();
     void gemmMatchesTorch();
     void relPosSoftmaxMatchesTorch_data();
     void relPosSoftmaxMatchesTorch();
+    void softmaxRowsMatchesTorch_data();
+    void softmaxRowsMatchesTorch();
+    void bf16RoundingMatchesTorch_data();
     void bf16RoundingMatchesTorch();
+    void layerNormMatchesTorch_data();
     void layerNormMatchesTorch();
     void upscalerMatchesTwoStepReference_data();
     void upscalerMatchesTwoStepReference();
@@ -58,7 +109,23 @@ private Q_SLOTS:
 
 void TestCpuKernels::initTestCase() {
     torch::manual_seed(11);
-    qInfo("GEMM backend: %s", gemm::backendName());
+    qInfo("GEMM backend: %s, kernels: %s", gemm::backendName(), kernels::kernelsName());
+}
+
+// SAMDESK_GEMM and SAMDESK_KERNELS are read once per process, so CTest sets them for whole runs;
+// this checks that such a run really gets what it asked for.
+void TestCpuKernels::backendsFollowEnvironment() {
+    const bool oneDnnLoaded = dlsym(RTLD_DEFAULT, "dnnl_sgemm") != nullptr &&
+                              dlsym(RTLD_DEFAULT, "dnnl_gemm_bf16bf16f32") != nullptr;
+    const bool torchGemm = qgetenv("SAMDESK_GEMM") == "torch";
+    QCOMPARE(QString(gemm::backendName()),
+             QString(oneDnnLoaded && !torchGemm ? "oneDNN" : "libtorch"));
+
+    const QString kernelsName = kernels::kernelsName();
+    if (isPortableBuild() || qgetenv("SAMDESK_KERNELS") == "portable")
+        QCOMPARE(kernelsName, QString("portable"));
+    else
+        QVERIFY2(kernelsName.startsWith("x86 ("), qPrintable(kernelsName));
 }
 
 void TestCpuKernels::gemmMatchesTorch_data() {
@@ -84,6 +151,8 @@ void TestCpuKernels::gemmMatchesTorch() {
     const auto a = aWide.slice(1, 0, k);
     const auto b = transposedB ? bWide.slice(1, 0, k) : bWide.slice(1, 0, n);
     auto cWide = torch::randn({m, n + 4});
+    constexpr float kSentinel = -1234.5f;
+    cWide.slice(1, n).fill_(kSentinel);
     const auto c0 = cWide.slice(1, 0, n).clone();
     gemm::multiply(bf16 ? gemm::Inputs::BFloat16 : gemm::Inputs::Float32, transposedB, m, n, k,
                    0.5f, aWide.data_ptr(), aWide.size(1), bWide.data_ptr(), bWide.size(1), beta,
@@ -94,21 +163,28 @@ void TestCpuKernels::gemmMatchesTorch() {
     const float diff = maxAbs(cWide.slice(1, 0, n), expected);
     qInfo("max |gemm - torch| = %.3g", diff);
     QVERIFY(diff < 1e-4f);  // float32 accumulation of exact (bfloat16) inputs
-    // Columns beyond n are untouched.
-    QVERIFY(torch::isfinite(cWide).all().item<bool>());
+    // Columns beyond n (inside the row stride ldc) are untouched.
+    QVERIFY(torch::all(cWide.slice(1, n) == kSentinel).item<bool>());
 }
 
 void TestCpuKernels::relPosSoftmaxMatchesTorch_data() {
+    QTest::addColumn<int>("impl");
     QTest::addColumn<int>("H");
     QTest::addColumn<int>("W");
     QTest::addColumn<bool>("bf16");
-    QTest::newRow("global 64 x 64") << 64 << 64 << false;
-    QTest::newRow("window 14 x 14") << 14 << 14 << false;
-    QTest::newRow("odd 5 x 7") << 5 << 7 << false;
-    QTest::newRow("global, bf16 out") << 32 << 32 << true;
+    for (int i = 0; i < int(std::size(kKernelSets)); ++i) {
+        const auto row = [i](const char* name) -> QTestData& {
+            return QTest::addRow("%s: %s", kKernelSets[i].name, name) << i;
+        };
+        row("global 64 x 64") << 64 << 64 << false;
+        row("window 14 x 14") << 14 << 14 << false;
+        row("odd 5 x 7") << 5 << 7 << false;
+        row("global, bf16 out") << 32 << 32 << true;
+    }
 }
 
 void TestCpuKernels::relPosSoftmaxMatchesTorch() {
+    const KernelSet& k = fetchKernelSet();
     QFETCH(int, H);
     QFETCH(int, W);
     QFETCH(bool, bf16);
@@ -120,37 +196,78 @@ void TestCpuKernels::relPosSoftmaxMatchesTorch() {
         torch::softmax(((s.view({H, W}) + bh.view({H, 1})) + bw.view({1, W})).view({-1}), 0);
     auto work = s.clone();
     auto probs16 = torch::empty({H * W}, torch::kBFloat16);
-    kernels::relPosSoftmaxRow(
-        work.data_ptr<float>(), H, W, bh.data_ptr<float>(), bw.data_ptr<float>(),
-        work.data_ptr<float>(),
-        bf16 ? reinterpret_cast<std::uint16_t*>(probs16.data_ptr()) : nullptr);
+    k.relPosSoftmaxRow(work.data_ptr<float>(), H, W, bh.data_ptr<float>(), bw.data_ptr<float>(),
+                       work.data_ptr<float>(),
+                       bf16 ? reinterpret_cast<std::uint16_t*>(probs16.data_ptr()) : nullptr);
     const float diff = maxAbs(bf16 ? probs16.to(torch::kFloat32) : work, reference);
     qInfo("max |kernel - torch| = %.3g", diff);
     QVERIFY(diff < (bf16 ? 4e-3f : 1e-6f));
 }
 
+void TestCpuKernels::softmaxRowsMatchesTorch_data() {
+    addKernelSetRows();
+}
+
+// The decoder's attention rows: strided (row stride > n), n not a multiple of the vector width.
+void TestCpuKernels::softmaxRowsMatchesTorch() {
+    const KernelSet& k = fetchKernelSet();
+    c10::InferenceMode guard;
+    const std::int64_t rows = 9, n = 37, ld = 45;
+    constexpr float kSentinel = -1234.5f;
+    auto s = torch::randn({rows, ld}) * 5;
+    s.slice(1, n).fill_(kSentinel);
+    const auto reference = torch::softmax(s.slice(1, 0, n), 1);
+    k.softmaxRows(s.data_ptr<float>(), rows, static_cast<int>(n), ld);
+    const float diff = maxAbs(s.slice(1, 0, n), reference);
+    qInfo("max |kernel - torch| = %.3g", diff);
+    QVERIFY(diff < 1e-6f);
+    QVERIFY(torch::all(s.slice(1, n) == kSentinel).item<bool>());
+}
+
+void TestCpuKernels::bf16RoundingMatchesTorch_data() {
+    addKernelSetRows();
+}
+
 void TestCpuKernels::bf16RoundingMatchesTorch() {
+    const KernelSet& k = fetchKernelSet();
     c10::InferenceMode guard;
     auto x = torch::randn({1000, 37}) * 100;
     x.view({-1}).slice(0, 0, 4).copy_(torch::tensor({0.0f, -0.0f, 1e-30f, 65504.0f}));
+    // Ties: 1 + 2^-8 rounds down to 1 (even), 1 + 3 * 2^-8 up to 1 + 2^-6.
+    x.view({-1}).slice(0, 4, 6).copy_(torch::tensor({1.00390625f, 1.01171875f}));
     auto out = torch::empty({1000, 37}, torch::kBFloat16);
-    kernels::floatToBf16Rows(x.data_ptr<float>(), 37,
-                             reinterpret_cast<std::uint16_t*>(out.data_ptr()), 37, 1000, 37);
-    QVERIFY(torch::equal(out, x.to(torch::kBFloat16)));
+    k.floatToBf16Rows(x.data_ptr<float>(), 37, reinterpret_cast<std::uint16_t*>(out.data_ptr()), 37,
+                      1000, 37);
+    const auto expected = x.to(torch::kBFloat16);
+    QVERIFY(torch::equal(out, expected));
+    // The single-value form rounds the same way.
+    const auto* bits = reinterpret_cast<const std::uint16_t*>(expected.data_ptr());
+    for (int i = 0; i < 200; ++i)
+        QCOMPARE(k.floatToBf16(x.data_ptr<float>()[i]), bits[i]);
+}
+
+void TestCpuKernels::layerNormMatchesTorch_data() {
+    QTest::addColumn<int>("impl");
+    QTest::addColumn<int>("cols");
+    for (int i = 0; i < int(std::size(kKernelSets)); ++i) {
+        QTest::addRow("%s: 768 (ViT-B)", kKernelSets[i].name) << i << 768;
+        QTest::addRow("%s: 77 (vector tail)", kKernelSets[i].name) << i << 77;
+    }
 }
 
 void TestCpuKernels::layerNormMatchesTorch() {
+    const KernelSet& k = fetchKernelSet();
+    QFETCH(int, cols);
     c10::InferenceMode guard;
-    const std::int64_t rows = 50, cols = 768;
+    const std::int64_t rows = 50;
     const auto x = torch::randn({rows, cols}) * 3 + 1;
     const auto w = torch::randn({cols}), b = torch::randn({cols});
     auto out = torch::empty_like(x);
     auto out16 = torch::empty({rows, cols}, torch::kBFloat16);
-    kernels::layerNormRows(x.data_ptr<float>(), rows, cols, w.data_ptr<float>(),
-                           b.data_ptr<float>(), 1e-6f, out.data_ptr<float>(), nullptr);
-    kernels::layerNormRows(x.data_ptr<float>(), rows, cols, w.data_ptr<float>(),
-                           b.data_ptr<float>(), 1e-6f, nullptr,
-                           reinterpret_cast<std::uint16_t*>(out16.data_ptr()));
+    k.layerNormRows(x.data_ptr<float>(), rows, cols, w.data_ptr<float>(), b.data_ptr<float>(),
+                    1e-6f, out.data_ptr<float>(), nullptr);
+    k.layerNormRows(x.data_ptr<float>(), rows, cols, w.data_ptr<float>(), b.data_ptr<float>(),
+                    1e-6f, nullptr, reinterpret_cast<std::uint16_t*>(out16.data_ptr()));
     const auto expected = torch::layer_norm(x, {cols}, w, b, 1e-6);
     QVERIFY(maxAbs(out, expected) < 1e-5f);
     QVERIFY(maxAbs(out16, expected) < 0.05f);  // bfloat16: 8 bits of mantissa, |y| < 15
