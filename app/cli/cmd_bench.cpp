@@ -11,12 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/args.h"
+#include "app/cli/clock.h"
 #include "app/cli/commands.h"
 #include "app/cli/modeloptions.h"
-#include "core/sam/fastgemm.h"
-#include "core/sam/imagefile.h"
-#include "core/sam/predictor.h"
-#include "core/sam/runtimeinfo.h"
+#include "core/sam/predictor/imagefile.h"
+#include "core/sam/predictor/predictor.h"
+#include "core/sam/runtime/fastgemm.h"
+#include "core/sam/runtime/runtimeinfo.h"
 
 namespace samdesk::cli {
 
@@ -36,10 +37,6 @@ const char* kBenchHelp =
     "--dtype auto (default: bfloat16 where the CPU has AMX or AVX512-BF16 and on CUDA, else\n"
     "float32) | float32 | bfloat16 | float16 (CUDA). --threads N: libtorch threads (default:\n"
     "all cores). Exit status 2 on error.\n";
-
-double secondsSince(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -135,8 +132,8 @@ int runBench(const Argv& argv) {
     const ImageSize size{image.width, image.height};
     std::vector<double> decodeMs, predictMs;
     for (int i = 0; i < 20; ++i) {
-        Prompts prompts;
-        prompts.points = {{ux(rng), uy(rng), 1}};
+        PromptSet prompts;
+        prompts.points = {{ux(rng), uy(rng), true}};
         t0 = std::chrono::steady_clock::now();
         auto low = predictor.predictLowRes(prompts);
         if (!low)

@@ -9,12 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/args.h"
+#include "app/cli/clock.h"
 #include "app/cli/commands.h"
 #include "app/cli/modeloptions.h"
 #include "core/annotation/pngwriter.h"
 #include "core/checkpoint/safetensorswriter.h"
-#include "core/sam/imagefile.h"
-#include "core/sam/predictor.h"
+#include "core/sam/predictor/imagefile.h"
+#include "core/sam/predictor/predictor.h"
 
 namespace samdesk::cli {
 
@@ -38,7 +39,7 @@ const char* kSegmentHelp =
 
 struct PromptSpec {
     std::string name;
-    Prompts prompts;
+    PromptSet prompts;
     std::string maskInputFrom;
 };
 
@@ -79,14 +80,18 @@ Expected<std::vector<PromptSpec>> parsePrompts(const std::string& path) {
                 if (!points[i].is_array() || points[i].size() != 2)
                     return Error::format(where + ": points must be [[x, y], ...]");
                 const int label = labels.empty() ? 1 : labels[i].get<int>();
+                if (label != 0 && label != 1)
+                    return Error::format(where + ": point " + std::to_string(i) + " has label " +
+                                         std::to_string(label) +
+                                         "; labels are 1 (foreground) or 0 (background)");
                 spec.prompts.points.push_back(
-                    {points[i][0].get<double>(), points[i][1].get<double>(), label});
+                    {points[i][0].get<double>(), points[i][1].get<double>(), label == 1});
             }
             if (p.contains("box")) {
                 const auto& b = p["box"];
                 if (!b.is_array() || b.size() != 4)
                     return Error::format(where + ": box must be [x0, y0, x1, y1]");
-                spec.prompts.box = BoxPrompt{b[0].get<double>(), b[1].get<double>(),
+                spec.prompts.box = PromptBox{b[0].get<double>(), b[1].get<double>(),
                                              b[2].get<double>(), b[3].get<double>()};
             }
             spec.prompts.multimask = p.value("multimask", true);
@@ -103,10 +108,6 @@ Expected<std::vector<PromptSpec>> parsePrompts(const std::string& path) {
     if (out.empty())
         return Error::format(path + ": no prompts");
     return out;
-}
-
-double secondsSince(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 }  // namespace

@@ -113,7 +113,6 @@ void InferenceWorker::runEngine(const EngineChoice& choice) {
         return;
     }
     m_engine = std::move(loaded->engine);
-    m_warmedUp = false;
     m_sessions.clear();
     m_sessionOrder.clear();
     EngineStatus status;
@@ -165,7 +164,7 @@ void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
         Q_EMIT encodeStarted(request.key);
     QElapsedTimer timer;
     timer.start();
-    EncodeHooks hooks;
+    EncodeControl hooks;
     hooks.cancel = &cancel;
     if (!ahead) {
         const QString key = request.key;
@@ -188,21 +187,6 @@ void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
     }
     Q_EMIT encoded(request.key, double(timer.nsecsElapsed()) / 1e6, false, kept->fromCache(),
                    QString::fromStdString(kept->cacheNote()));
-    warmUp(*kept);
-}
-
-// The first decode of an engine pays for allocations and lazy initialisation; paying it right
-// after the first encode (unless a click is already waiting) keeps it off the user's first click.
-void InferenceWorker::warmUp(ImageSession& session) {
-    if (m_warmedUp)
-        return;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_pendingDecode || m_pendingEncode || m_pendingEngine)
-            return;
-    }
-    m_warmedUp = true;
-    m_engine->warmUp(session);
 }
 
 void InferenceWorker::runDecode(const DecodeRequest& request) {

@@ -69,7 +69,6 @@ private:
     void runEncode(const EncodeRequest& request, bool ahead);
     void runDecode(const DecodeRequest& request);
     void keepSession(const QString& key, std::shared_ptr<ImageSession> session);
-    void warmUp(ImageSession& session);
 
     EngineFactory m_factory;
     std::unique_ptr<Segmenter> m_engine;
@@ -87,7 +86,6 @@ private:
     std::atomic<bool> m_cancelEncode{false};
     std::atomic<bool> m_cancelPrefetch{false};
     std::atomic<int> m_decodesRun{0};
-    bool m_warmedUp = false;  // the engine's first decode is done (allocations, caches)
 };
 
 }  // namespace samdesk

@@ -31,13 +31,13 @@ cv::Rect clipped(cv::Rect r, int w, int h) {
 cv::Rect regionOfInterest(const PromptSet& prompts, int w, int h, float pointMargin) {
     if (prompts.box) {
         const PromptBox& b = *prompts.box;
-        const float mx = std::max(8.f, 0.15f * (b.x1 - b.x0));
-        const float my = std::max(8.f, 0.15f * (b.y1 - b.y0));
+        const double mx = std::max(8.0, 0.15 * (b.x1 - b.x0));
+        const double my = std::max(8.0, 0.15 * (b.y1 - b.y0));
         const int x0 = int(std::floor(b.x0 - mx)), y0 = int(std::floor(b.y0 - my));
         const int x1 = int(std::ceil(b.x1 + mx)), y1 = int(std::ceil(b.y1 + my));
         return clipped({x0, y0, x1 - x0, y1 - y0}, w, h);
     }
-    float x0 = std::numeric_limits<float>::max(), y0 = x0, x1 = -x0, y1 = -x0;
+    double x0 = std::numeric_limits<double>::max(), y0 = x0, x1 = -x0, y1 = -x0;
     for (const auto& p : prompts.points) {
         if (!p.foreground)
             continue;
@@ -46,7 +46,7 @@ cv::Rect regionOfInterest(const PromptSet& prompts, int w, int h, float pointMar
     }
     if (x0 > x1)
         return {};
-    const float margin = pointMargin * float(std::max(w, h));
+    const double margin = pointMargin * double(std::max(w, h));
     const int rx0 = int(std::floor(x0 - margin)), ry0 = int(std::floor(y0 - margin));
     const int rx1 = int(std::ceil(x1 + margin)), ry1 = int(std::ceil(y1 + margin));
     return clipped({rx0, ry0, rx1 - rx0, ry1 - ry0}, w, h);
@@ -195,7 +195,7 @@ Expected<cv::Mat> segmentRegion(const cv::Mat& bgr, const cv::Rect& roi, const P
 GrabCutEngine::GrabCutEngine(GrabCutOptions options) : m_options(options) {}
 
 Expected<std::shared_ptr<ImageSession>> GrabCutEngine::encode(const RgbImage& image,
-                                                              const EncodeHooks& control) {
+                                                              const EncodeControl& control) {
     if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
         return Error::invalid("GrabCut: empty or short image");
     if (control.cancel && control.cancel->load())

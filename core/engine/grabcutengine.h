@@ -30,7 +30,7 @@ public:
     std::string name() const override { return "GrabCut"; }
     bool acceptsMaskInput() const override { return false; }
     Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
-                                                   const EncodeHooks& control) override;
+                                                   const EncodeControl& control) override;
     Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) override;
 
 private:

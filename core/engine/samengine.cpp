@@ -1,13 +1,14 @@
-// SamEngine: prompts and results converted between the Segmenter types and the Predictor's.
+// SamEngine: the Predictor behind the Segmenter interface (the prompts are the same types; the
+// results become candidates whose upsampling waits until the UI asks for it).
 #include "core/engine/samengine.h"
 
 #include <chrono>
 #include <optional>
 
-#include "core/sam/embeddingstore.h"
-#include "core/sam/imagepreprocessing.h"
-#include "core/sam/maskupscaler.h"
-#include "core/sam/predictor.h"
+#include "core/sam/predictor/embeddingstore.h"
+#include "core/sam/predictor/imagepreprocessing.h"
+#include "core/sam/predictor/maskupscaler.h"
+#include "core/sam/predictor/predictor.h"
 
 namespace samdesk {
 
@@ -119,19 +120,6 @@ Expected<std::unique_ptr<SamEngine>> SamEngine::load(const std::filesystem::path
         else
             impl->cacheError = store.error().message;
     }
-    // The decoder's first run in a process creates oneDNN's kernels and the allocator's blocks
-    // (~0.3 s for vit_b on a CPU). Pay it here, in the background load, so that an image whose
-    // embedding comes from the disk cache is ready in milliseconds even when it is the first.
-    {
-        const SamConfig& c = impl->predictor->config();
-        ImageEmbedding zero;
-        zero.channels = c.promptDim;
-        zero.grid = c.gridSize();
-        zero.imageSize = {c.imageSize, c.imageSize * 3 / 4};
-        zero.values.assign(std::size_t(zero.channels) * zero.grid * zero.grid, 0.f);
-        if (impl->predictor->setEmbedding(zero))
-            impl->predictor->clearImage();
-    }
     impl->report.loadMs = msSince(t0);
     return std::unique_ptr<SamEngine>(new SamEngine(std::move(impl)));
 }
@@ -163,7 +151,7 @@ const std::string& SamEngine::cacheError() const {
 }
 
 Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
-                                                          const EncodeHooks& hooks) {
+                                                          const EncodeControl& control) {
     if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
         return Error::invalid("SAM: empty or short image");
     ImageView view;
@@ -173,9 +161,6 @@ Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
     view.channels = 3;
     view.order = PixelOrder::Rgb;
     m_impl->loadedSession = 0;
-    EncodeControl control;
-    control.progress = hooks.progress;
-    control.cancel = hooks.cancel;
     bool cached = false;
     std::string note;
     if (m_impl->store) {
@@ -214,17 +199,9 @@ Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSe
             return st.error();
         m_impl->loadedSession = s->id;
     }
-    Prompts p;
-    for (const auto& pt : prompts.points)
-        p.points.push_back({pt.x, pt.y, pt.foreground ? 1 : 0});
-    if (prompts.box)
-        p.box = BoxPrompt{prompts.box->x0, prompts.box->y0, prompts.box->x1, prompts.box->y1};
-    if (!prompts.maskInput.empty())
-        p.maskInput = LowResMask{prompts.maskInput.width, prompts.maskInput.values};
-    p.multimask = prompts.multimask;
     // Every candidate at low resolution; only the best one upsampled to the image (what the
     // user sees at once). The others wait for the UI to ask (SegmentResult::upscaler).
-    auto prediction = m_impl->predictor->predictLowRes(p);
+    auto prediction = m_impl->predictor->predictLowRes(prompts);
     if (!prediction)
         return prediction.error();
     const LowResPrediction& pr = prediction.value();
@@ -245,12 +222,6 @@ Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSe
     if (best.logits.empty())
         return Error::runtime("SAM: the decoder returned low-res logits of an unexpected size");
     return result;
-}
-
-void SamEngine::warmUp(ImageSession& session) {
-    PromptSet centre;
-    centre.points = {{session.width() / 2.f, session.height() / 2.f, true}};
-    (void)predict(session, centre);  // the result is not needed, only the work
 }
 
 }  // namespace samdesk

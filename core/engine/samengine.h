@@ -1,4 +1,4 @@
-// The SAM engine: h2's Predictor behind the Segmenter interface. A session holds the image
+// The SAM engine: core/sam's Predictor behind the Segmenter interface. A session holds the image
 // embedding as plain floats, so several images can stay encoded (the current one, the next one
 // encoded ahead of time) while the predictor holds one at a time: switching sessions costs a
 // copy of the embedding, not an encoder run.
@@ -38,9 +38,8 @@ public:
     bool acceptsMaskInput() const override { return true; }
     MaskFrame maskFrame() const override;
     Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
-                                                   const EncodeHooks& hooks) override;
+                                                   const EncodeControl& control) override;
     Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) override;
-    void warmUp(ImageSession& session) override;
 
     // The checkpoint's description, with the device and load time filled in.
     const CheckpointReport& report() const;

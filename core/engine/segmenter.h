@@ -1,6 +1,7 @@
 // The engines that turn prompts into masks, behind one interface: an image is encoded once into a
 // session (slow: SAM's image encoder), then each prompt set is decoded into mask candidates (fast).
-// Plain value types only (no Qt, torch or OpenCV), so the document and the UI can include this.
+// Plain value types only (no Qt, torch or OpenCV), so the document and the UI can include this;
+// the prompts are the vocabulary every layer shares (core/common/prompts.h).
 //
 // Coordinates: prompts are in original image pixels, x to the right, y down, (0, 0) the top-left
 // corner of the top-left pixel (a click in the middle of pixel (i, j) is (i + 0.5, j + 0.5)).
@@ -8,15 +9,13 @@
 // inference thread); the cancel flag and the progress callback are the only cross-thread parts.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/common/expected.h"
+#include "core/common/prompts.h"
 #include "core/engine/logitmap.h"
 
 namespace samdesk {
@@ -30,28 +29,6 @@ struct RgbImage {
     bool empty() const { return width <= 0 || height <= 0; }
 };
 
-struct PromptPoint {
-    float x = 0.f;  // original image pixels
-    float y = 0.f;
-    bool foreground = true;  // false: a background point (SAM label 0)
-    bool operator==(const PromptPoint&) const = default;
-};
-
-struct PromptBox {
-    float x0 = 0.f, y0 = 0.f, x1 = 0.f, y1 = 0.f;  // original image pixels, x0 <= x1, y0 <= y1
-    bool operator==(const PromptBox&) const = default;
-};
-
-// SAM's low-resolution mask logits (4G x 4G, 256 x 256 for released checkpoints), fed back as the
-// mask input of the next prediction (the refinement loop). Empty for engines without one.
-struct LowResLogits {
-    int width = 0;
-    int height = 0;
-    std::vector<float> values;  // row-major
-
-    bool empty() const { return values.empty(); }
-};
-
 // Where SAM's low-res logits lie over the image: a square of `side` values covering the padded
 // `inputSize` x `inputSize` model input, whose top-left part shows the image resized so that its
 // longer side is `inputSize`. Zero for engines without a mask input.
@@ -59,15 +36,6 @@ struct MaskFrame {
     int inputSize = 0;  // S (1024 released)
     int side = 0;       // 4G (256 released)
     bool operator==(const MaskFrame&) const = default;
-};
-
-struct PromptSet {
-    std::vector<PromptPoint> points;
-    std::optional<PromptBox> box;
-    LowResLogits maskInput;  // empty: no mask input
-    bool multimask = true;   // SAM: 3 candidates instead of 1 (for one ambiguous prompt)
-
-    bool empty() const { return points.empty() && !box; }
 };
 
 // A rectangle of output pixels: columns [x, x + width), rows [y, y + height).
@@ -111,14 +79,6 @@ struct SegmentResult {
     LogitMap fullLogits(int index) const;
 };
 
-// Reported per encoder block; `total` is the number of blocks (1 for engines without blocks).
-using EncodeProgress = std::function<void(int done, int total)>;
-
-struct EncodeHooks {
-    EncodeProgress progress;                    // called on the encoding thread
-    const std::atomic<bool>* cancel = nullptr;  // checked between blocks; Error::Kind::Cancelled
-};
-
 // What an engine keeps per image (SAM: the image embedding). Opaque to callers; a session is
 // only valid with the engine that made it.
 class ImageSession {
@@ -148,12 +108,11 @@ public:
 
     // Slow, once per image. Errors: Cancelled, InvalidInput (empty image), Runtime.
     virtual Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
-                                                           const EncodeHooks& control) = 0;
+                                                           const EncodeControl& control) = 0;
     // Fast, per prompt set. Errors: InvalidInput (no prompt, foreign session), Runtime.
+    // Engines pay for their first prediction's one-time costs (kernels, allocations) when they
+    // are made, so that the user's first click does not.
     virtual Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) = 0;
-    // Runs what the first prediction would pay for once (allocations, lazy initialisation), so
-    // that the user's first click does not. Optional; the default does nothing.
-    virtual void warmUp(ImageSession& session) { (void)session; }
 };
 
 // Index of the candidate with the highest score (NaN scores count as lowest); 0 when empty.

@@ -29,7 +29,7 @@ public:
     bool acceptsMaskInput() const override { return false; }
 
     Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
-                                                   const EncodeHooks& hooks) override {
+                                                   const EncodeControl& hooks) override {
         for (int b = 1; b <= Gates::kBlocks; ++b) {
             if (m_gates->gateEncode)
                 m_gates->encodeBlock.acquire();

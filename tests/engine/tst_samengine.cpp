@@ -13,7 +13,7 @@
 #include "core/cache/embeddingcache.h"
 #include "core/checkpoint/safetensorsreader.h"
 #include "core/engine/samengine.h"
-#include "core/sam/runtimeinfo.h"
+#include "core/sam/runtime/runtimeinfo.h"
 
 using namespace samdesk;
 
@@ -66,6 +66,10 @@ private Q_SLOTS:
     void brokenCheckpoints_data();
     void brokenCheckpoints();
     void upscalerRegions();
+    void explicitPrecision_data();
+    void explicitPrecision();
+    void fastBf16Rule_data();
+    void fastBf16Rule();
     void autoPrecision();
     void diskCacheRevisit();
     void diskCacheCorruptEntry();
@@ -84,7 +88,7 @@ void TestSamEngine::initTestCase() {
     QVERIFY2(engine.ok(), engine.ok() ? "" : engine.error().message.c_str());
     m_engine = std::move(engine.value());
     int calls = 0, total = 0;
-    EncodeHooks hooks;
+    EncodeControl hooks;
     hooks.progress = [&](int done, int t) {
         ++calls;
         total = t;
@@ -319,12 +323,67 @@ void TestSamEngine::upscalerRegions() {
         up.upscale(LowResLogits{8, 8, std::vector<float>(64)}, 100, 100, {0, 0, 100, 100}).empty());
 }
 
+void TestSamEngine::explicitPrecision_data() {
+    QTest::addColumn<QString>("dtype");
+    QTest::addColumn<QString>("description");
+    QTest::newRow("float32") << "float32"
+                             << "cpu, float32";
+    QTest::newRow("bfloat16") << "bfloat16"
+                              << "cpu, bfloat16";
+}
+
+// An explicit precision is obeyed whatever the CPU offers.
+void TestSamEngine::explicitPrecision() {
+    QFETCH(QString, dtype);
+    QFETCH(QString, description);
+    SamEngineOptions o;
+    o.dtype = dtype.toStdString();
+    auto engine = SamEngine::load((kData + "checkpoint.pth").toStdString(), o);
+    QVERIFY2(engine.ok(), engine.ok() ? "" : engine.error().message.c_str());
+    QCOMPARE(QString::fromStdString(engine.value()->deviceDescription()), description);
+}
+
+void TestSamEngine::fastBf16Rule_data() {
+    QTest::addColumn<bool>("avx512bf16");
+    QTest::addColumn<bool>("amxBf16");
+    QTest::addColumn<bool>("amxUsable");
+    QTest::addColumn<bool>("fast");
+    QTest::newRow("neither") << false << false << false << false;
+    QTest::newRow("AMX usable") << false << true << true << true;
+    // The CPU has AMX but the kernel does not let the process use it: no fast path.
+    QTest::newRow("AMX not usable") << false << true << false << false;
+    QTest::newRow("AVX512-BF16") << true << false << false << true;
+    QTest::newRow("both") << true << true << true << true;
+}
+
+// The documented rule on hand-made features, so that it is checked on every CPU, not only on
+// the one the test happens to run on.
+void TestSamEngine::fastBf16Rule() {
+    QFETCH(bool, avx512bf16);
+    QFETCH(bool, amxBf16);
+    QFETCH(bool, amxUsable);
+    QFETCH(bool, fast);
+    CpuFeatures cpu;
+    cpu.avx2 = cpu.avx512f = true;  // present on every CPU with the others; never enough alone
+    cpu.avx512bf16 = avx512bf16;
+    cpu.amxTile = amxBf16;
+    cpu.amxBf16 = amxBf16;
+    cpu.amxUsable = amxUsable;
+    QCOMPARE(cpuHasFastBf16(cpu), fast);
+}
+
+// "auto" picks bfloat16 exactly when this CPU has usable AMX or AVX512-BF16 (the rule written
+// out here from the detected flags, not by calling the code under test).
 void TestSamEngine::autoPrecision() {
     auto engine = SamEngine::load((kData + "checkpoint.pth").toStdString());  // dtype "auto"
     QVERIFY(engine.ok());
-    const bool fast = cpuHasFastBf16(detectCpuFeatures());
-    QCOMPARE(QString::fromStdString(engine.value()->deviceDescription()),
-             fast ? QStringLiteral("cpu, bfloat16") : QStringLiteral("cpu, float32"));
+    const QString description = QString::fromStdString(engine.value()->deviceDescription());
+    QVERIFY2(description == QStringLiteral("cpu, bfloat16") ||
+                 description == QStringLiteral("cpu, float32"),
+             qPrintable(description));
+    const CpuFeatures cpu = detectCpuFeatures();
+    const bool fast = (cpu.amxBf16 && cpu.amxUsable) || cpu.avx512bf16;
+    QCOMPARE(description, fast ? QStringLiteral("cpu, bfloat16") : QStringLiteral("cpu, float32"));
 }
 
 namespace {
@@ -351,7 +410,7 @@ void TestSamEngine::diskCacheRevisit() {
     QVERIFY(first);
     QCOMPARE(QString::fromStdString(first->cacheDirectory().string()), dir.path());
     int blocks = 0;
-    EncodeHooks counting;
+    EncodeControl counting;
     counting.progress = [&](int, int) { ++blocks; };
     auto fresh = first->encode(loadRgb("image_a.png"), counting);
     QVERIFY(fresh.ok());

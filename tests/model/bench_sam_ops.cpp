@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "core/checkpoint/samconfig.h"
-#include "core/sam/cachingallocator.h"
-#include "core/sam/encoderblock.h"
-#include "core/sam/encoderworkspace.h"
-#include "core/sam/predictor.h"
+#include "core/sam/model/encoderblock.h"
+#include "core/sam/model/encoderworkspace.h"
+#include "core/sam/predictor/predictor.h"
+#include "core/sam/runtime/cachingallocator.h"
 
 using namespace samdesk;
 
@@ -224,8 +224,8 @@ int runDecode(const Options& o) {
     ImageView view{rgb.data(), w, h, 3, 8, 0, PixelOrder::Rgb};
     if (auto st = p.setImage(view); !st)
         return 2;
-    Prompts prompts;
-    prompts.points = {{400.5, 300.5, 1}};
+    PromptSet prompts;
+    prompts.points = {{400.5, 300.5, true}};
     const auto click = [&] {
         auto low = p.predictLowRes(prompts);
         (void)p.upscaleMask(low->mask(low->best()), {w, h});

@@ -37,12 +37,12 @@ std::vector<FixtureCase> fixtureCases() {
         const auto labels = o.value("labels").toArray();
         for (int i = 0; i < points.size(); ++i) {
             const auto p = points[i].toArray();
-            c.prompts.points.push_back({p[0].toDouble(), p[1].toDouble(), labels[i].toInt()});
+            c.prompts.points.push_back({p[0].toDouble(), p[1].toDouble(), labels[i].toInt() == 1});
         }
         if (o.contains("box")) {
             const auto b = o.value("box").toArray();
             c.prompts.box =
-                BoxPrompt{b[0].toDouble(), b[1].toDouble(), b[2].toDouble(), b[3].toDouble()};
+                PromptBox{b[0].toDouble(), b[1].toDouble(), b[2].toDouble(), b[3].toDouble()};
         }
         c.prompts.multimask = o.value("multimask").toBool(true);
         out.push_back(std::move(c));

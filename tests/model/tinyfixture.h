@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/checkpoint/tensorrecord.h"
-#include "core/sam/predictor.h"
+#include "core/sam/predictor/predictor.h"
 
 namespace samdesk::test {
 
@@ -21,7 +21,7 @@ struct FixtureCase {
     std::string name;           // "one_fg_point"
     std::string key;            // "image_a/one_fg_point"
     std::string maskInputFrom;  // earlier case name, or empty
-    Prompts prompts;            // without the mask input
+    PromptSet prompts;          // without the mask input
 };
 std::vector<FixtureCase> fixtureCases();
 

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <random>
 
-#include "core/sam/embeddingstore.h"
-#include "core/sam/imagefile.h"
+#include "core/sam/predictor/embeddingstore.h"
+#include "core/sam/predictor/imagefile.h"
 #include "tests/model/tinyfixture.h"
 
 using namespace samdesk;
@@ -54,14 +54,14 @@ Expected<EmbeddingKey> appKey(const EmbeddingStore& store, const QString& path) 
     return store.keyFor(v);
 }
 
-std::vector<float> lowResOf(Predictor& p, const Prompts& prompts) {
+std::vector<float> lowResOf(Predictor& p, const PromptSet& prompts) {
     auto low = p.predictLowRes(prompts);
     return low ? low->logits : std::vector<float>{};
 }
 
-Prompts oneClick() {
-    Prompts p;
-    p.points = {{100.5, 80.5, 1}};
+PromptSet oneClick() {
+    PromptSet p;
+    p.points = {{100.5, 80.5, true}};
     return p;
 }
 

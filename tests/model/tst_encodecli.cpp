@@ -14,7 +14,7 @@
 
 #include <random>
 
-#include "core/sam/embeddingstore.h"
+#include "core/sam/predictor/embeddingstore.h"
 #include "tests/clirun.h"
 #include "tests/model/tinyfixture.h"
 

@@ -10,7 +10,7 @@
 using namespace samdesk;
 using namespace samdesk::test;
 
-Q_DECLARE_METATYPE(samdesk::Prompts)
+Q_DECLARE_METATYPE(samdesk::PromptSet)
 
 class TestPredictorInputs : public QObject {
     Q_OBJECT
@@ -95,36 +95,32 @@ void TestPredictorInputs::convertedFormatsGiveTheSameEmbedding() {
 }
 
 void TestPredictorInputs::badPromptsAreErrors_data() {
-    QTest::addColumn<Prompts>("prompts");
+    QTest::addColumn<PromptSet>("prompts");
     QTest::addColumn<QString>("message");  // a part of the error message
-    Prompts p;
+    PromptSet p;
     QTest::newRow("nothing") << p << "no prompt";
-    p.points = {{256.5, 10, 1}};
+    p.points = {{256.5, 10, true}};
     QTest::newRow("point right of the image") << p << "outside the 256 x 192 image";
-    p.points = {{10, -0.5, 1}};
+    p.points = {{10, -0.5, true}};
     QTest::newRow("point above the image") << p << "outside";
-    p.points = {{10, std::nan(""), 1}};
+    p.points = {{10, std::nan(""), true}};
     QTest::newRow("point not a number") << p << "outside";
-    p.points = {{10, 10, 1}, {20, 20, 2}};
-    QTest::newRow("label 2") << p << "point 1 has label 2";
-    p.points = {{10, 10, -1}};
-    QTest::newRow("label -1") << p << "label -1";
     p.points.clear();
-    p.box = BoxPrompt{50, 10, 40, 60};
+    p.box = PromptBox{50, 10, 40, 60};
     QTest::newRow("box x1 < x0") << p << "reversed";
-    p.box = BoxPrompt{10, 60, 40, 50};
+    p.box = PromptBox{10, 60, 40, 50};
     QTest::newRow("box y1 < y0") << p << "reversed";
-    p.box = BoxPrompt{10, 10, 300, 50};
+    p.box = PromptBox{10, 10, 300, 50};
     QTest::newRow("box outside") << p << "outside";
     p.box.reset();
-    p.maskInput = LowResMask{32, std::vector<float>(32 * 32)};
+    p.maskInput = LowResLogits{32, 32, std::vector<float>(32 * 32)};
     QTest::newRow("mask input too small") << p << "needs 64 x 64";
-    p.maskInput = LowResMask{64, std::vector<float>(10)};
+    p.maskInput = LowResLogits{64, 64, std::vector<float>(10)};
     QTest::newRow("mask input short") << p << "needs 64 x 64";
 }
 
 void TestPredictorInputs::badPromptsAreErrors() {
-    QFETCH(Prompts, prompts);
+    QFETCH(PromptSet, prompts);
     QFETCH(QString, message);
     QVERIFY(m_predictor->setImage(viewOf(m_imageA)).ok());
     for (int path = 0; path < 2; ++path) {
@@ -134,8 +130,8 @@ void TestPredictorInputs::badPromptsAreErrors() {
         QVERIFY2(QString::fromStdString(error.message).contains(message), error.message.c_str());
     }
     // A valid prompt still works afterwards.
-    Prompts ok;
-    ok.points = {{0, 0, 1}, {256, 192, 0}};  // the image corners are inside
+    PromptSet ok;
+    ok.points = {{0, 0, true}, {256, 192, false}};  // the image corners are inside
     QVERIFY(m_predictor->predict(ok).ok());
 }
 
@@ -173,14 +169,15 @@ void TestPredictorInputs::badImagesAreErrors() {
 void TestPredictorInputs::noImageIsAnError() {
     m_predictor->clearImage();
     QVERIFY(!m_predictor->hasImage());
-    Prompts p;
-    p.points = {{10, 10, 1}};
+    PromptSet p;
+    p.points = {{10, 10, true}};
     const auto r = m_predictor->predict(p);
     QVERIFY(!r.ok());
     QVERIFY(QString::fromStdString(r.error().message).contains("no image set"));
     QVERIFY(!m_predictor->embedding().ok());
     QVERIFY(!m_predictor->resizedImage().ok());
-    QVERIFY(!m_predictor->upscaleLogits(LowResMask{64, std::vector<float>(64 * 64)}, {8, 8}).ok());
+    QVERIFY(!m_predictor->upscaleLogits(LowResLogits{64, 64, std::vector<float>(64 * 64)}, {8, 8})
+                 .ok());
 }
 
 void TestPredictorInputs::badOptionsAreErrors_data() {
@@ -217,8 +214,8 @@ void TestPredictorInputs::badOptionsAreErrors() {
 
 void TestPredictorInputs::embeddingRoundTrips() {
     QVERIFY(m_predictor->setImage(viewOf(m_imageA)).ok());
-    Prompts p;
-    p.points = {{128, 96, 1}};
+    PromptSet p;
+    p.points = {{128, 96, true}};
     const auto direct = m_predictor->predict(p);
     QVERIFY(direct.ok());
     const auto exported = m_predictor->embedding();
@@ -268,8 +265,8 @@ void TestPredictorInputs::progressAndCancel() {
 
 void TestPredictorInputs::oneCandidateUpscales() {
     QVERIFY(m_predictor->setImage(viewOf(m_imageA)).ok());
-    Prompts p;
-    p.points = {{128, 96, 1}};
+    PromptSet p;
+    p.points = {{128, 96, true}};
     const auto full = m_predictor->predict(p);
     const auto low = m_predictor->predictLowRes(p);
     QVERIFY(full.ok() && low.ok());

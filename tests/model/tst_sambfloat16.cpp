@@ -40,9 +40,9 @@ void TestSamBfloat16::masksAgreeWithFloat32() {
     for (const auto& c : fixtureCases()) {
         if (c.image != image.toStdString())
             continue;
-        Prompts prompts = c.prompts;
+        PromptSet prompts = c.prompts;
         if (!c.maskInputFrom.empty())
-            prompts.maskInput = LowResMask{64, expected.floats(c.key + "/mask_input")};
+            prompts.maskInput = LowResLogits{64, 64, expected.floats(c.key + "/mask_input")};
         const auto a = reduced->predict(prompts);
         const auto b = reference->predict(prompts);
         QVERIFY(a.ok() && b.ok());

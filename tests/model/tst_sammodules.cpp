@@ -9,60 +9,17 @@
 
 #include "core/checkpoint/keyconversion.h"
 #include "core/checkpoint/samcheckpoint.h"
-#include "core/sam/encoderattention.h"
-#include "core/sam/encoderblock.h"
-#include "core/sam/sammodel.h"
-#include "core/sam/weightbinder.h"
+#include "core/checkpoint/synthcheckpoint.h"
+#include "core/sam/model/encoderattention.h"
+#include "core/sam/model/encoderblock.h"
+#include "core/sam/model/sammodel.h"
+#include "core/sam/model/weightbinder.h"
+#include "tests/common/testconfigs.h"
 #include "tests/model/tinyfixture.h"
 
 using namespace samdesk;
 
 Q_DECLARE_METATYPE(samdesk::SamConfig)
-
-namespace {
-
-// tests/data/samv1-tiny/config.json
-SamConfig tinyConfig() {
-    SamConfig c;
-    c.imageSize = 256;
-    c.embedDim = 64;
-    c.depth = 4;
-    c.numHeads = 2;
-    c.mlpDim = 64;
-    c.globalBlocks = {1, 3};
-    c.windowSize = 6;
-    c.promptDim = 32;
-    c.maskInChans = 4;
-    c.decoderMlpDim = 64;
-    c.crossAttentionDim = 16;
-    c.iouHeadHiddenDim = 32;
-    c.variant = "custom";
-    return c;
-}
-
-// Not a released shape anywhere: trailing windowed blocks with no global block, a deeper IoU
-// head, 3 mask tokens, one decoder layer, patch 8.
-SamConfig customConfig() {
-    SamConfig c = tinyConfig();
-    c.patchSize = 8;
-    c.imageSize = 128;
-    c.depth = 6;
-    c.globalBlocks = {2};
-    c.windowSize = 5;
-    c.numHeads = 4;
-    c.mlpDim = 96;
-    c.promptDim = 48;
-    c.maskInChans = 8;
-    c.decoderDepth = 1;
-    c.decoderMlpDim = 40;
-    c.crossAttentionDim = 24;
-    c.numMaskTokens = 3;
-    c.iouHeadDepth = 4;
-    c.iouHeadHiddenDim = 20;
-    return c;
-}
-
-}  // namespace
 
 class TestSamModules : public QObject {
     Q_OBJECT
@@ -80,9 +37,9 @@ private Q_SLOTS:
 
 void TestSamModules::namesAndShapesMatchTable_data() {
     QTest::addColumn<SamConfig>("config");
-    QTest::newRow("tiny") << tinyConfig();
+    QTest::newRow("tiny") << synthConfig("tiny").value();
     QTest::newRow("vit_b") << samConfigVitB();
-    QTest::newRow("custom") << customConfig();
+    QTest::newRow("custom") << test::customConfig();
 }
 
 void TestSamModules::namesAndShapesMatchTable() {
@@ -108,7 +65,7 @@ void TestSamModules::namesAndShapesMatchTable() {
 
 void TestSamModules::customConfigRuns() {
     // The structure follows any config: random weights, shapes checked through a full pass.
-    const SamConfig config = customConfig();
+    const SamConfig config = test::customConfig();
     SamModel model(config);
     torch::manual_seed(7);
     c10::InferenceMode guard;
@@ -202,7 +159,7 @@ void TestSamModules::blockCpuPathMatchesLibtorch() {
     QFETCH(bool, bf16);
     torch::manual_seed(5);
     c10::InferenceMode guard;
-    SamConfig config = tinyConfig();
+    SamConfig config = synthConfig("tiny").value();
     config.embedDim = 64;
     config.numHeads = 4;
     config.mlpDim = 96;

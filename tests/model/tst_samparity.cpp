@@ -67,11 +67,11 @@ void TestSamParity::matchesFixtures() {
     for (const auto& c : fixtureCases()) {
         if (c.image != image.toStdString())
             continue;
-        Prompts prompts = c.prompts;
+        PromptSet prompts = c.prompts;
         if (!c.maskInputFrom.empty()) {
-            LowResMask hint;
-            hint.side = int(expected.shape(c.key + "/mask_input")[1]);
-            hint.logits = expected.floats(c.key + "/mask_input");
+            LowResLogits hint;
+            hint.width = hint.height = int(expected.shape(c.key + "/mask_input")[1]);
+            hint.values = expected.floats(c.key + "/mask_input");
             prompts.maskInput = hint;
         }
         const auto result = predictor->predict(prompts);
@@ -96,7 +96,7 @@ void TestSamParity::matchesFixtures() {
             if (later.image == c.image && later.maskInputFrom == c.name) {
                 const auto hint = result->lowRes.mask(result->lowRes.best());
                 const float hintDiff =
-                    maxAbsDiff(hint.logits, expected.floats(later.key + "/mask_input"));
+                    maxAbsDiff(hint.values, expected.floats(later.key + "/mask_input"));
                 QVERIFY2(hintDiff <= tolerance, later.key.c_str());
             }
         }

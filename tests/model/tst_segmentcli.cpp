@@ -12,7 +12,7 @@
 #include <cstring>
 
 #include "core/checkpoint/safetensorsreader.h"
-#include "core/sam/synthcheckpoint.h"
+#include "core/checkpoint/synthcheckpoint.h"
 #include "tests/clirun.h"
 #include "tests/model/tinyfixture.h"
 
@@ -32,7 +32,7 @@ QString writePrompts(const QDir& dir, const std::string& image) {
         QJsonArray points, labels;
         for (const auto& p : c.prompts.points) {
             points.append(QJsonArray{p.x, p.y});
-            labels.append(p.label);
+            labels.append(p.foreground ? 1 : 0);
         }
         if (!points.isEmpty()) {
             o["points"] = points;
@@ -168,6 +168,11 @@ void TestSegmentCli::errorsExitWith2_data() {
     QTest::newRow("point outside") << R"({"prompts": [{"name": "a", "points": [[999, 2]]}]})"
                                    << "image_a.png"
                                    << "outside the 256 x 192 image";
+    // The predictor's points are foreground or background: other labels stop at the parser.
+    QTest::newRow("label 2")
+        << R"({"prompts": [{"name": "a", "points": [[1, 2], [3, 4]], "labels": [1, 2]}]})"
+        << "image_a.png"
+        << "point 1 has label 2; labels are 1 (foreground) or 0 (background)";
 }
 
 void TestSegmentCli::errorsExitWith2() {
