@@ -39,7 +39,7 @@ QPixmap thumbnail(const AnnotationDocument& doc, int index, const QRect& region)
     QPainter p(&pm);
     const double s =
         std::min(double(pm.width()) / region.width(), double(pm.height()) / region.height());
-    const QSize imageSize = doc.image().size();
+    const QSize imageSize = doc.session()->image().size();
     const QSize scaled(std::max(1, int(std::lround(imageSize.width() * s))),
                        std::max(1, int(std::lround(imageSize.height() * s))));
     const QRect scaledRegion =
@@ -53,8 +53,8 @@ QPixmap thumbnail(const AnnotationDocument& doc, int index, const QRect& region)
                                 (pm.height() - scaledRegion.height()) / 2.0),
                         QSizeF(scaledRegion.size()));
     p.setRenderHint(QPainter::SmoothPixmapTransform);
-    p.drawImage(target, doc.image(), region);
-    const BinaryMask mask = doc.candidateMaskScaled(index, scaled, scaledRegion);
+    p.drawImage(target, doc.session()->image(), region);
+    const BinaryMask mask = doc.prediction()->candidateMaskScaled(index, scaled, scaledRegion);
     if (!mask.isNull())
         p.drawImage(target, maskToOverlay(mask, QColor(30, 144, 255, 150), QColor(255, 214, 0)));
     return pm;
@@ -82,7 +82,8 @@ CandidatesPanel::CandidatesPanel(AnnotationDocument* document, QWidget* parent)
         m_buttons.append(b);
     }
     row->addStretch();
-    connect(group, &QButtonGroup::idClicked, document, &AnnotationDocument::selectCandidate);
+    connect(group, &QButtonGroup::idClicked, document->prediction(),
+            &DocumentPrediction::selectCandidate);
     layout->addLayout(row);
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
@@ -104,13 +105,15 @@ CandidatesPanel::CandidatesPanel(AnnotationDocument* document, QWidget* parent)
     m_slider->setToolTip(
         tr("Mask threshold in logits: higher keeps only the surest pixels "
            "([ and ] change it)"));
-    connect(m_slider, &QSlider::valueChanged, this,
-            [this](int v) { m_document->setThreshold(double(v) / LogitMap::kStepsPerLogit); });
+    connect(m_slider, &QSlider::valueChanged, this, [this](int v) {
+        m_document->prediction()->setThreshold(double(v) / LogitMap::kStepsPerLogit);
+    });
     sliderRow->addWidget(m_slider);
     auto* reset = new QToolButton(this);
     reset->setText(tr("0"));
     reset->setToolTip(tr("Reset the threshold to 0 (the model's own cut)"));
-    connect(reset, &QToolButton::clicked, this, [this] { m_document->setThreshold(0.0); });
+    connect(reset, &QToolButton::clicked, this,
+            [this] { m_document->prediction()->setThreshold(0.0); });
     sliderRow->addWidget(reset);
     layout->addLayout(sliderRow);
 
@@ -119,22 +122,26 @@ CandidatesPanel::CandidatesPanel(AnnotationDocument* document, QWidget* parent)
     m_refine->setToolTip(
         tr("Feed the chosen mask back to SAM with the next click (the "
            "reference's refinement loop)"));
-    connect(m_refine, &QCheckBox::toggled, document, &AnnotationDocument::setRefineWithPrevious);
+    connect(m_refine, &QCheckBox::toggled, document->prediction(),
+            &DocumentPrediction::setRefineWithPrevious);
     layout->addWidget(m_refine);
     m_hover = new QCheckBox(tr("Preview the mask under the cursor"), this);
     m_hover->setObjectName(QStringLiteral("hoverCheck"));
-    connect(m_hover, &QCheckBox::toggled, document, &AnnotationDocument::setHoverPreview);
+    connect(m_hover, &QCheckBox::toggled, document->prediction(),
+            &DocumentPrediction::setHoverPreview);
     layout->addWidget(m_hover);
     layout->addStretch();
 
-    connect(document, &AnnotationDocument::predictionChanged, this, &CandidatesPanel::refresh);
-    connect(document, &AnnotationDocument::engineChanged, this, &CandidatesPanel::refresh);
-    connect(document, &AnnotationDocument::thresholdChanged, this, &CandidatesPanel::syncThreshold);
+    connect(document->prediction(), &DocumentPrediction::predictionChanged, this,
+            &CandidatesPanel::refresh);
+    connect(document->session(), &DocumentSession::engineChanged, this, &CandidatesPanel::refresh);
+    connect(document->prediction(), &DocumentPrediction::thresholdChanged, this,
+            &CandidatesPanel::syncThreshold);
     refresh();
 }
 
 void CandidatesPanel::syncThreshold() {
-    const double t = m_document->threshold();
+    const double t = m_document->prediction()->threshold();
     const int v = int(std::lround(t * LogitMap::kStepsPerLogit));
     if (m_slider->value() != v) {
         const QSignalBlocker block(m_slider);
@@ -147,39 +154,39 @@ void CandidatesPanel::refresh() {
     syncThreshold();
     {
         const QSignalBlocker b1(m_refine), b2(m_hover);
-        m_refine->setChecked(m_document->refineWithPrevious());
-        m_refine->setEnabled(m_document->engine().acceptsMaskInput);
-        m_hover->setChecked(m_document->hoverPreview());
+        m_refine->setChecked(m_document->prediction()->refineWithPrevious());
+        m_refine->setEnabled(m_document->session()->engine().acceptsMaskInput);
+        m_hover->setChecked(m_document->prediction()->hoverPreview());
     }
-    const int n = m_document->candidateCount();
+    const int n = m_document->prediction()->candidateCount();
     QList<QRect> boxes;
     for (int i = 0; i < n && i < 3; ++i)
-        boxes.append(m_document->candidateBounds(i));
-    const QRect region = thumbnailRegion(boxes, m_document->image().size());
+        boxes.append(m_document->prediction()->candidateBounds(i));
+    const QRect region = thumbnailRegion(boxes, m_document->session()->image().size());
     for (int i = 0; i < 3; ++i) {
         QToolButton* b = m_buttons[i];
         b->setVisible(i < n);
         if (i >= n)
             continue;
         b->setIcon(QIcon(thumbnail(*m_document, i, region)));
-        const float score = m_document->candidateScore(i);
+        const float score = m_document->prediction()->candidateScore(i);
         b->setText(std::isnan(score) ? QStringLiteral("%1").arg(i + 1)
                                      : tr("%1   IoU %2").arg(i + 1).arg(double(score), 0, 'f', 3));
-        b->setChecked(i == m_document->selectedCandidate());
+        b->setChecked(i == m_document->prediction()->selectedCandidate());
     }
     if (n == 0)
         m_hint->setText(
             tr("Click an object: left = foreground, right = background, "
                "Shift+drag = box. Enter keeps the mask."));
-    else if (n == 1 && m_document->isSam())
+    else if (n == 1 && m_document->session()->isSam())
         m_hint->setText(tr("Several prompts: one mask."));
     else if (n == 1)
         m_hint->setText(tr("GrabCut gives one mask (load a SAM checkpoint for candidates)."));
     else
         m_hint->setText(tr("An ambiguous prompt: choose a candidate with 1-3."));
     m_timing->setText(n ? tr("Mask computed in %1 ms (%2 ms to the window)")
-                              .arg(m_document->lastDecodeMs(), 0, 'f', 1)
-                              .arg(m_document->lastRoundTripMs(), 0, 'f', 1)
+                              .arg(m_document->prediction()->lastDecodeMs(), 0, 'f', 1)
+                              .arg(m_document->prediction()->lastRoundTripMs(), 0, 'f', 1)
                         : QString());
 }
 

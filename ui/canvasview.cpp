@@ -63,19 +63,24 @@ CanvasView::CanvasView(AnnotationDocument* document, QWidget* parent)
     m_rubberBand->setZValue(11);
     m_rubberBand->hide();
 
-    connect(document, &AnnotationDocument::currentImageChanged, this, &CanvasView::onImageChanged);
-    connect(document, &AnnotationDocument::objectsChanged, this, &CanvasView::rebuildObjects);
-    connect(document, &AnnotationDocument::labelsChanged, this, &CanvasView::rebuildObjects);
-    connect(document, &AnnotationDocument::predictionChanged, this, &CanvasView::rebuildMask);
-    connect(document, &AnnotationDocument::promptsChanged, this, &CanvasView::rebuildPrompts);
-    if (!document->image().isNull())
+    connect(document->session(), &DocumentSession::currentImageChanged, this,
+            &CanvasView::onImageChanged);
+    connect(document->annotations(), &DocumentAnnotations::objectsChanged, this,
+            &CanvasView::rebuildObjects);
+    connect(document->annotations(), &DocumentAnnotations::labelsChanged, this,
+            &CanvasView::rebuildObjects);
+    connect(document->prediction(), &DocumentPrediction::predictionChanged, this,
+            &CanvasView::rebuildMask);
+    connect(document->prediction(), &DocumentPrediction::promptsChanged, this,
+            &CanvasView::rebuildPrompts);
+    if (!document->session()->image().isNull())
         onImageChanged();
 }
 
 // ---- Layers -----------------------------------------------------------------------------------
 
 void CanvasView::onImageChanged() {
-    const QImage& image = m_document->image();
+    const QImage& image = m_document->session()->image();
     m_imageItem->setPixmap(QPixmap::fromImage(image));
     m_scene->setSceneRect(QRectF(QPointF(0, 0), QSizeF(image.size())));
     m_selectedPrompt = -1;
@@ -88,8 +93,8 @@ void CanvasView::onImageChanged() {
 }
 
 void CanvasView::rebuildObjects() {
-    const auto& a = m_document->annotations();
-    m_drawnRefining = m_document->refiningObject();
+    const auto& a = m_document->annotations()->annotations();
+    m_drawnRefining = m_document->prediction()->refiningObject();
     QImage composite;
     QList<QPair<QPainterPath, QPen>> outlines;
     QHash<int, CachedOutline> cache;
@@ -102,7 +107,7 @@ void CanvasView::rebuildObjects() {
                     QImage(o.mask.width(), o.mask.height(), QImage::Format_ARGB32_Premultiplied);
                 composite.fill(Qt::transparent);
             }
-            QColor fill = m_document->objectColor(o);
+            QColor fill = m_document->annotations()->objectColor(o);
             QPen pen(fill, 2.0);
             pen.setCosmetic(true);
             fill.setAlpha(100);
@@ -139,11 +144,11 @@ void CanvasView::rebuildObjects() {
 }
 
 void CanvasView::rebuildMask() {
-    const BinaryMask& mask = m_document->currentMask();
+    const BinaryMask& mask = m_document->prediction()->currentMask();
     if (mask.isNull() || mask.isEmpty()) {
         m_maskItem->clear();
     } else {
-        const bool hover = m_document->predictionIsHover();
+        const bool hover = m_document->prediction()->predictionIsHover();
         const QColor fill = hover ? kHoverFill : kMaskFill;
         m_maskItem->setImage(maskToOverlay(mask, fill, fill));
         QPen pen(kOutline, hover ? 1.5 : 2.0, hover ? Qt::DashLine : Qt::SolidLine);
@@ -151,14 +156,14 @@ void CanvasView::rebuildMask() {
         const PixelRect b = mask.boundingBox();
         m_maskItem->setOutline(maskOutline(mask, QRect(b.x, b.y, b.width, b.height)), pen);
     }
-    if (m_document->hasPrediction() && !m_document->predictionIsHover())
+    if (m_document->prediction()->hasPrediction() && !m_document->prediction()->predictionIsHover())
         m_awaitingMaskPaint = true;
     syncRefining();
 }
 
 void CanvasView::syncRefining() {
     // The object being refined is drawn as the current mask instead of in the objects layer.
-    if (m_drawnRefining != m_document->refiningObject())
+    if (m_drawnRefining != m_document->prediction()->refiningObject())
         rebuildObjects();
 }
 
@@ -168,11 +173,11 @@ void CanvasView::rebuildPrompts() {
         delete m;
     }
     m_markers.clear();
-    const PromptState& p = m_document->prompts();
+    const PromptState& p = m_document->prediction()->prompts();
     bool selectedExists = m_selectedPrompt == PromptState::kBoxId && p.box;
     for (const auto& point : p.points) {
-        auto* marker = new PromptMarkerItem(point.id, point.foreground);
-        marker->setPos(point.position);
+        auto* marker = new PromptMarkerItem(point.id, point.point.foreground);
+        marker->setPos(point.position());
         marker->setMarkerSelected(point.id == m_selectedPrompt);
         selectedExists = selectedExists || point.id == m_selectedPrompt;
         m_scene->addItem(marker);
@@ -181,7 +186,7 @@ void CanvasView::rebuildPrompts() {
     if (!selectedExists)
         m_selectedPrompt = -1;
     if (p.box) {
-        m_boxItem->setRect(*p.box);
+        m_boxItem->setRect(*p.boxRect());
         m_boxItem->show();
     } else {
         m_boxItem->hide();
@@ -270,7 +275,7 @@ QPoint CanvasView::viewportPointFor(QPointF imagePos) const {
 }
 
 bool CanvasView::insideImage(QPointF p) const {
-    const QImage& image = m_document->image();
+    const QImage& image = m_document->session()->image();
     return !image.isNull() && p.x() >= 0 && p.y() >= 0 && p.x() < image.width() &&
            p.y() < image.height();
 }
@@ -298,7 +303,7 @@ bool CanvasView::deleteSelectedPrompt() {
         return false;
     const int id = m_selectedPrompt;
     selectPrompt(-1);
-    m_document->removePrompt(id);
+    m_document->prediction()->removePrompt(id);
     return true;
 }
 
@@ -313,7 +318,7 @@ void CanvasView::paintEvent(QPaintEvent* event) {
     QGraphicsView::paintEvent(event);
     if (m_awaitingMaskPaint) {
         m_awaitingMaskPaint = false;
-        m_lastLatencyMs = double(m_document->promptClock().nsecsElapsed()) / 1e6;
+        m_lastLatencyMs = double(m_document->prediction()->promptClock().nsecsElapsed()) / 1e6;
         Q_EMIT maskPainted(m_lastLatencyMs);
     }
 }

@@ -24,7 +24,7 @@ void CanvasView::mousePressEvent(QMouseEvent* event) {
         event->accept();
         return;
     }
-    if (m_document->image().isNull() ||
+    if (m_document->session()->image().isNull() ||
         (event->button() != Qt::LeftButton && event->button() != Qt::RightButton))
         return;
     if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::AltModifier)) {
@@ -71,13 +71,14 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event) {
             break;
         }
         case Drag::Marker: {
-            const QImage& image = m_document->image();
+            const QImage& image = m_document->session()->image();
             const QPointF p(std::clamp(imagePos.x(), 0.0, image.width() - 0.01),
                             std::clamp(imagePos.y(), 0.0, image.height() - 0.01));
             for (PromptMarkerItem* m : m_markers)
                 if (m->promptId() == m_dragMarker)
                     m->setPos(p);
-            m_document->movePoint(m_dragMarker, p);  // live: only the newest position is decoded
+            m_document->prediction()->movePoint(m_dragMarker,
+                                                p);  // live: only the newest position is decoded
             break;
         }
         case Drag::Pending: {
@@ -96,9 +97,9 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event) {
             break;
         case Drag::None:
             if (insideImage(imagePos) && !(event->buttons() & Qt::AllButtons))
-                m_document->hover(imagePos);
+                m_document->prediction()->hover(imagePos);
             else
-                m_document->endHover();
+                m_document->prediction()->endHover();
             break;
     }
     QGraphicsView::mouseMoveEvent(event);
@@ -116,7 +117,7 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
             const bool click = (event->position().toPoint() - m_pressPos).manhattanLength() < 12;
             if (click && insideImage(m_pressImagePos)) {
                 selectPrompt(-1);
-                m_document->addPoint(m_pressImagePos, !m_pressBackground);
+                m_document->prediction()->addPoint(m_pressImagePos, !m_pressBackground);
             }
             break;
         }
@@ -125,7 +126,7 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
             const QRectF box =
                 QRectF(m_pressImagePos, imagePointAt(event->position().toPoint())).normalized();
             selectPrompt(-1);
-            m_document->setBox(box);
+            m_document->prediction()->setBox(box);
             break;
         }
         case Drag::Marker:
@@ -161,7 +162,7 @@ void CanvasView::keyReleaseEvent(QKeyEvent* event) {
 }
 
 void CanvasView::leaveEvent(QEvent* event) {
-    m_document->endHover();
+    m_document->prediction()->endHover();
     Q_EMIT cursorMoved(QPointF(), false);
     QGraphicsView::leaveEvent(event);
 }

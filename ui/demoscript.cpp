@@ -59,7 +59,8 @@ void DemoScript::start() {
 
 bool DemoScript::ready() const {
     const AnnotationDocument* doc = m_window->document();
-    return !doc->engineLoading() && doc->encodeState() == AnnotationDocument::EncodeState::Ready;
+    return !doc->session()->engineLoading() &&
+           doc->session()->encodeState() == DocumentSession::EncodeState::Ready;
 }
 
 void DemoScript::fail(const QString& why) {
@@ -137,11 +138,11 @@ bool DemoScript::runStep(const QString& step) {
     } else if (verb == QLatin1String("keep")) {
         doc->keepMask();
     } else if (verb == QLatin1String("label")) {
-        doc->setCurrentLabel(arg);
+        doc->annotations()->setCurrentLabel(arg);
     } else if (verb == QLatin1String("candidate")) {
-        doc->selectCandidate(arg.toInt() - 1);
+        doc->prediction()->selectCandidate(arg.toInt() - 1);
     } else if (verb == QLatin1String("threshold")) {
-        doc->setThreshold(arg.toDouble());
+        doc->prediction()->setThreshold(arg.toDouble());
     } else if (verb == QLatin1String("next") || verb == QLatin1String("previous")) {
         if (verb == QLatin1String("next"))
             doc->next();
@@ -158,8 +159,9 @@ bool DemoScript::runStep(const QString& step) {
         static const char* const kSources[] = {"none", "encoder", "memory", "embedding cache"};
         std::printf(
             "%s ready in %.1f ms from the request (from the %s; inference thread %.1f ms)\n",
-            qPrintable(QFileInfo(doc->currentImagePath()).fileName()), doc->lastReadyMs(),
-            kSources[int(doc->lastEncodeSource())], doc->lastEncodeMs());
+            qPrintable(QFileInfo(doc->session()->currentImagePath()).fileName()),
+            doc->session()->lastReadyMs(), kSources[int(doc->session()->lastEncodeSource())],
+            doc->session()->lastEncodeMs());
         std::fflush(stdout);
     } else if (verb == QLatin1String("cachedialog")) {
         m_dialog = m_window->showEmbeddingCache();
@@ -205,24 +207,24 @@ void DemoScript::latencyClick() {
     const int done = m_latencyDone;
     if (done > 0) {
         m_latencies.append(m_lastLatency);
-        m_decodes.append(doc->lastDecodeMs());
+        m_decodes.append(doc->prediction()->lastDecodeMs());
     }
     if (done == m_latencyTotal) {
         m_latencyTotal = 0;
         std::printf(
             "click-to-mask latency over %d clicks (%s, %s): first %.1f ms, median %.1f ms, "
             "min %.1f, max %.1f; decode on the inference thread: median %.1f ms\n",
-            int(m_latencies.size()), qPrintable(doc->engine().name),
-            qPrintable(doc->engine().device), m_latencies.first(), median(m_latencies),
+            int(m_latencies.size()), qPrintable(doc->session()->engine().name),
+            qPrintable(doc->session()->engine().device), m_latencies.first(), median(m_latencies),
             *std::min_element(m_latencies.begin(), m_latencies.end()),
             *std::max_element(m_latencies.begin(), m_latencies.end()), median(m_decodes));
         std::fflush(stdout);
         return;
     }
-    const QSize s = doc->image().size();
+    const QSize s = doc->session()->image().size();
     const QPointF p(s.width() * (0.2 + 0.6 * ((done * 7) % 10) / 9.0),
                     s.height() * (0.2 + 0.6 * ((done * 3) % 10) / 9.0));
-    doc->clearPrompts();
+    doc->prediction()->clearPrompts();
     const int paintsBefore = m_maskPaints;
     click(p, Qt::LeftButton);
     ++m_latencyDone;

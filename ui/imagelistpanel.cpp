@@ -36,16 +36,18 @@ ImageListPanel::ImageListPanel(AnnotationDocument* document, QWidget* parent)
     m_count = new QLabel(this);
     layout->addWidget(m_count);
 
-    connect(document, &AnnotationDocument::imageListChanged, this, &ImageListPanel::rebuild);
-    connect(document, &AnnotationDocument::currentImageChanged, this,
+    connect(document->session(), &DocumentSession::imageListChanged, this,
+            &ImageListPanel::rebuild);
+    connect(document->session(), &DocumentSession::currentImageChanged, this,
             &ImageListPanel::selectCurrent);
-    connect(document, &AnnotationDocument::annotatedChanged, this, &ImageListPanel::markAnnotated);
+    connect(document->session(), &DocumentSession::annotatedChanged, this,
+            &ImageListPanel::markAnnotated);
     rebuild();
 }
 
 void ImageListPanel::rebuild() {
     m_list->clear();
-    const ImageFolder& f = m_document->images();
+    const ImageFolder& f = m_document->session()->images();
     for (int i = 0; i < f.count(); ++i) {
         auto* item = new QListWidgetItem(annotatedMark(f.isAnnotated(i)), f.files()[i]);
         item->setToolTip(f.absolutePath(i));
@@ -57,7 +59,7 @@ void ImageListPanel::rebuild() {
 }
 
 void ImageListPanel::selectCurrent() {
-    const int i = m_document->currentIndex();
+    const int i = m_document->session()->currentIndex();
     if (i >= 0 && i < m_list->count()) {
         m_list->setCurrentRow(i);
         m_list->scrollToItem(m_list->item(i));
@@ -79,7 +81,7 @@ void ImageListPanel::applyFilter() {
 }
 
 void ImageListPanel::updateCount() {
-    const ImageFolder& f = m_document->images();
+    const ImageFolder& f = m_document->session()->images();
     m_count->setText(tr("%1 of %2 images annotated").arg(f.annotatedCount()).arg(f.count()));
 }
 

@@ -75,20 +75,22 @@ void MainWindow::createActions() {
                        tr("Store the current mask as an object with the current label")),
             &QAction::triggered, doc, &AnnotationDocument::keepMask);
     connect(makeAction("clearPrompts", tr("&Clear Prompts"), {QKeySequence(Qt::Key_Escape)}),
-            &QAction::triggered, doc, &AnnotationDocument::clearPrompts);
+            &QAction::triggered, doc->prediction(), &DocumentPrediction::clearPrompts);
     connect(makeAction("deleteSelection", tr("&Delete Point or Object"),
                        {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)}),
             &QAction::triggered, this, &MainWindow::deleteSelection);
     for (int i = 0; i < 3; ++i)
         connect(makeAction(QStringLiteral("candidate%1").arg(i + 1),
                            tr("Choose Candidate %1").arg(i + 1), {QKeySequence(Qt::Key_1 + i)}),
-                &QAction::triggered, doc, [doc, i] { doc->selectCandidate(i); });
+                &QAction::triggered, doc, [doc, i] { doc->prediction()->selectCandidate(i); });
     connect(makeAction("thresholdUp", tr("Raise the Mask Threshold"),
                        {QKeySequence(Qt::Key_BracketRight)}),
-            &QAction::triggered, doc, [doc] { doc->setThreshold(doc->threshold() + 0.5); });
+            &QAction::triggered, doc,
+            [doc] { doc->prediction()->setThreshold(doc->prediction()->threshold() + 0.5); });
     connect(makeAction("thresholdDown", tr("Lower the Mask Threshold"),
                        {QKeySequence(Qt::Key_BracketLeft)}),
-            &QAction::triggered, doc, [doc] { doc->setThreshold(doc->threshold() - 0.5); });
+            &QAction::triggered, doc,
+            [doc] { doc->prediction()->setThreshold(doc->prediction()->threshold() - 0.5); });
     connect(makeAction("relabelObject", tr("Change the Selected Object's Label..."),
                        {QKeySequence(Qt::Key_F2)}),
             &QAction::triggered, this, [this] { m_objects->relabelSelected(); });
@@ -130,13 +132,14 @@ void MainWindow::createActions() {
     QAction* hover = makeAction("hoverPreview", tr("&Hover Preview"), {QKeySequence(Qt::Key_H)},
                                 tr("Show the mask of the point under the cursor"));
     hover->setCheckable(true);
-    hover->setChecked(doc->hoverPreview());
-    connect(hover, &QAction::toggled, doc, &AnnotationDocument::setHoverPreview);
+    hover->setChecked(doc->prediction()->hoverPreview());
+    connect(hover, &QAction::toggled, doc->prediction(), &DocumentPrediction::setHoverPreview);
     QAction* refine = makeAction("refinePrevious", tr("&Refine with the Previous Mask"), {},
                                  tr("Feed the chosen mask back to SAM with the next click"));
     refine->setCheckable(true);
-    refine->setChecked(doc->refineWithPrevious());
-    connect(refine, &QAction::toggled, doc, &AnnotationDocument::setRefineWithPrevious);
+    refine->setChecked(doc->prediction()->refineWithPrevious());
+    connect(refine, &QAction::toggled, doc->prediction(),
+            &DocumentPrediction::setRefineWithPrevious);
 
     // Model
     connect(makeAction("loadCheckpoint", tr("&Load Checkpoint..."), {QKeySequence(tr("Ctrl+L"))},
@@ -145,7 +148,7 @@ void MainWindow::createActions() {
     connect(makeAction("useGrabCut", tr("Use &GrabCut (No Model)")), &QAction::triggered, this,
             [this] {
                 m_settings.setCheckpoint(QString());
-                m_document->useGrabCut();
+                m_document->session()->useGrabCut();
             });
     connect(makeAction("checkpointInfo", tr("Checkpoint &Info..."), {QKeySequence(tr("Ctrl+I"))}),
             &QAction::triggered, this, &MainWindow::showCheckpointInfo);
@@ -153,7 +156,7 @@ void MainWindow::createActions() {
                        tr("Where encoded images are kept on disk, and how much room they take")),
             &QAction::triggered, this, &MainWindow::showEmbeddingCache);
     connect(makeAction("cancelEncode", tr("&Cancel Encoding"), {QKeySequence(tr("Ctrl+."))}),
-            &QAction::triggered, doc, &AnnotationDocument::cancelEncode);
+            &QAction::triggered, doc->session(), &DocumentSession::cancelEncode);
     connect(makeAction("reencode", tr("&Encode the Image Again")), &QAction::triggered, doc,
             &AnnotationDocument::reencode);
     m_deviceGroup = new QActionGroup(this);
@@ -308,34 +311,36 @@ void MainWindow::rebuildRecentMenu() {
 void MainWindow::updateActions() {
     if (m_actions.isEmpty())
         return;
-    const int index = m_document->currentIndex();
-    const int count = m_document->images().count();
+    const int index = m_document->session()->currentIndex();
+    const int count = m_document->session()->images().count();
     action("nextImage")->setEnabled(index + 1 < count);
     action("previousImage")->setEnabled(index > 0);
-    action("keepMask")->setEnabled(!m_document->currentMask().isNull());
+    action("keepMask")->setEnabled(!m_document->prediction()->currentMask().isNull());
     action("clearPrompts")
-        ->setEnabled(!m_document->prompts().isEmpty() || m_document->refiningObject());
+        ->setEnabled(!m_document->prediction()->prompts().isEmpty() ||
+                     m_document->prediction()->refiningObject());
     for (int i = 0; i < 3; ++i)
         action(QStringLiteral("candidate%1").arg(i + 1))
-            ->setEnabled(i < m_document->candidateCount());
-    action("checkpointInfo")->setEnabled(bool(m_document->engine().report));
+            ->setEnabled(i < m_document->prediction()->candidateCount());
+    action("checkpointInfo")->setEnabled(bool(m_document->session()->engine().report));
     // The bundled sample lives in the resources: nothing on disk to export next to.
-    action("export")->setEnabled(index >= 0 &&
-                                 !m_document->currentImagePath().startsWith(QLatin1String(":/")));
-    action("useGrabCut")->setEnabled(m_document->isSam());
-    action("refinePrevious")->setEnabled(m_document->engine().acceptsMaskInput);
+    action("export")->setEnabled(
+        index >= 0 && !m_document->session()->currentImagePath().startsWith(QLatin1String(":/")));
+    action("useGrabCut")->setEnabled(m_document->session()->isSam());
+    action("refinePrevious")->setEnabled(m_document->session()->engine().acceptsMaskInput);
 }
 
 void MainWindow::exportAnnotations() {
     m_document->flush();  // the folder export reads the autosave files
-    const ImageFolder& images = m_document->images();
+    const ImageFolder& images = m_document->session()->images();
     std::unique_ptr<ExportDialog> dialog;
     if (images.isFolder())
-        dialog = std::make_unique<ExportDialog>(images.root(), m_document->labels(), this);
+        dialog = std::make_unique<ExportDialog>(images.root(), m_document->annotations()->labels(),
+                                                this);
     else
-        dialog =
-            std::make_unique<ExportDialog>(std::vector<ImageAnnotations>{m_document->annotations()},
-                                           images.root(), m_document->labels(), this);
+        dialog = std::make_unique<ExportDialog>(
+            std::vector<ImageAnnotations>{m_document->annotations()->annotations()}, images.root(),
+            m_document->annotations()->labels(), this);
     connect(dialog.get(), &ExportDialog::exportFinished, this,
             [this](bool, const QString& text) { statusBar()->showMessage(text, 10000); });
     dialog->exec();
@@ -343,14 +348,14 @@ void MainWindow::exportAnnotations() {
 
 void MainWindow::setDevice(const QString& device) {
     m_settings.setDevice(device);
-    if (m_document->isSam())
-        loadCheckpoint(m_document->engine().checkpoint);
+    if (m_document->session()->isSam())
+        loadCheckpoint(m_document->session()->engine().checkpoint);
 }
 
 void MainWindow::setPrecision(const QString& precision) {
     m_settings.setPrecision(precision);
-    if (m_document->isSam())
-        loadCheckpoint(m_document->engine().checkpoint);
+    if (m_document->session()->isSam())
+        loadCheckpoint(m_document->session()->engine().checkpoint);
 }
 
 }  // namespace samdesk

@@ -39,7 +39,7 @@ ObjectsPanel::ObjectsPanel(AnnotationDocument* document, QWidget* parent)
     m_labels->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     connect(m_labels, &QComboBox::currentTextChanged, this, [this](const QString& text) {
         if (!m_rebuilding && !text.isEmpty())
-            m_document->setCurrentLabel(text);
+            m_document->annotations()->setCurrentLabel(text);
     });
     labelRow->addWidget(m_labels);
     auto* add = new QToolButton(this);
@@ -69,8 +69,8 @@ ObjectsPanel::ObjectsPanel(AnnotationDocument* document, QWidget* parent)
             &ObjectsPanel::showContextMenu);
     connect(m_objects, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item, int col) {
         if (!m_rebuilding && col == 0)
-            m_document->setObjectVisible(item->data(0, Qt::UserRole).toInt(),
-                                         item->checkState(0) == Qt::Checked);
+            m_document->annotations()->setObjectVisible(item->data(0, Qt::UserRole).toInt(),
+                                                        item->checkState(0) == Qt::Checked);
     });
     connect(m_objects, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
         m_document->refineObject(item->data(0, Qt::UserRole).toInt());
@@ -83,11 +83,16 @@ ObjectsPanel::ObjectsPanel(AnnotationDocument* document, QWidget* parent)
     m_count = new QLabel(this);
     layout->addWidget(m_count);
 
-    connect(document, &AnnotationDocument::labelsChanged, this, &ObjectsPanel::rebuildLabels);
-    connect(document, &AnnotationDocument::labelsChanged, this, &ObjectsPanel::scheduleRebuild);
-    connect(document, &AnnotationDocument::currentLabelChanged, this, &ObjectsPanel::rebuildLabels);
-    connect(document, &AnnotationDocument::objectsChanged, this, &ObjectsPanel::scheduleRebuild);
-    connect(document, &AnnotationDocument::promptsChanged, this, &ObjectsPanel::scheduleRebuild);
+    connect(document->annotations(), &DocumentAnnotations::labelsChanged, this,
+            &ObjectsPanel::rebuildLabels);
+    connect(document->annotations(), &DocumentAnnotations::labelsChanged, this,
+            &ObjectsPanel::scheduleRebuild);
+    connect(document->annotations(), &DocumentAnnotations::currentLabelChanged, this,
+            &ObjectsPanel::rebuildLabels);
+    connect(document->annotations(), &DocumentAnnotations::objectsChanged, this,
+            &ObjectsPanel::scheduleRebuild);
+    connect(document->prediction(), &DocumentPrediction::promptsChanged, this,
+            &ObjectsPanel::scheduleRebuild);
     rebuildLabels();
     rebuildObjects();
 }
@@ -95,9 +100,9 @@ ObjectsPanel::ObjectsPanel(AnnotationDocument* document, QWidget* parent)
 void ObjectsPanel::rebuildLabels() {
     m_rebuilding = true;
     m_labels->clear();
-    for (const Label& l : m_document->labels().labels())
+    for (const Label& l : m_document->annotations()->labels().labels())
         m_labels->addItem(colorSwatch(labelColor(l)), QString::fromStdString(l.name));
-    m_labels->setCurrentText(m_document->currentLabel());
+    m_labels->setCurrentText(m_document->annotations()->currentLabel());
     m_rebuilding = false;
 }
 
@@ -115,14 +120,14 @@ void ObjectsPanel::rebuildObjects() {
     const int selected = selectedObject();
     m_rebuilding = true;
     m_objects->clear();
-    const int refining = m_document->refiningObject();
-    for (const auto& o : m_document->annotations().objects) {
+    const int refining = m_document->prediction()->refiningObject();
+    for (const auto& o : m_document->annotations()->annotations().objects) {
         auto* item = new QTreeWidgetItem(m_objects);
         const QString label = o.label.empty() ? tr("(no label)") : QString::fromStdString(o.label);
         item->setText(0, QStringLiteral("#%1  %2%3")
                              .arg(o.id)
                              .arg(label, o.id == refining ? tr("  (refining)") : QString()));
-        item->setIcon(0, colorSwatch(m_document->objectColor(o)));
+        item->setIcon(0, colorSwatch(m_document->annotations()->objectColor(o)));
         item->setData(0, Qt::UserRole, o.id);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(0, o.visible ? Qt::Checked : Qt::Unchecked);
@@ -134,7 +139,7 @@ void ObjectsPanel::rebuildObjects() {
     m_rebuilding = false;
     if (selectedObject() != selected)
         Q_EMIT selectedObjectChanged(selectedObject());
-    const int n = int(m_document->annotations().objects.size());
+    const int n = int(m_document->annotations()->annotations().objects.size());
     m_count->setText(n == 1 ? tr("1 object") : tr("%1 objects").arg(n));
 }
 
@@ -158,33 +163,33 @@ void ObjectsPanel::newLabel() {
     const QString name =
         QInputDialog::getText(this, tr("New Label"), tr("Label name:"), QLineEdit::Normal, {}, &ok);
     if (ok && !name.trimmed().isEmpty())
-        m_document->setCurrentLabel(name.trimmed());
+        m_document->annotations()->setCurrentLabel(name.trimmed());
 }
 
 void ObjectsPanel::relabelSelected() {
     const int id = selectedObject();
-    const AnnotationObject* o = m_document->annotations().find(id);
+    const AnnotationObject* o = m_document->annotations()->annotations().find(id);
     if (!o)
         return;
     QStringList names;
-    for (const Label& l : m_document->labels().labels())
+    for (const Label& l : m_document->annotations()->labels().labels())
         names << QString::fromStdString(l.name);
     bool ok = false;
     const QString name =
         QInputDialog::getItem(this, tr("Label of #%1").arg(id), tr("Label:"), names,
                               int(names.indexOf(o->label.c_str())), true, &ok);
     if (ok)
-        m_document->setObjectLabel(id, name);
+        m_document->annotations()->setObjectLabel(id, name);
 }
 
 void ObjectsPanel::recolourSelected() {
-    const AnnotationObject* o = m_document->annotations().find(selectedObject());
+    const AnnotationObject* o = m_document->annotations()->annotations().find(selectedObject());
     if (!o)
         return;
-    const QColor c =
-        QColorDialog::getColor(m_document->objectColor(*o), this, tr("Colour of #%1").arg(o->id));
+    const QColor c = QColorDialog::getColor(m_document->annotations()->objectColor(*o), this,
+                                            tr("Colour of #%1").arg(o->id));
     if (c.isValid())
-        m_document->setObjectColor(o->id, c);
+        m_document->annotations()->setObjectColor(o->id, c);
 }
 
 void ObjectsPanel::showContextMenu(const QPoint& pos) {
@@ -193,17 +198,18 @@ void ObjectsPanel::showContextMenu(const QPoint& pos) {
         return;
     const int id = item->data(0, Qt::UserRole).toInt();
     selectObject(id);
-    const AnnotationObject* o = m_document->annotations().find(id);
+    const AnnotationObject* o = m_document->annotations()->annotations().find(id);
     if (!o)
         return;
     QMenu menu(this);
     menu.addAction(tr("Refine with New Prompts"), this,
                    [this, id] { m_document->refineObject(id); });
     QMenu* labels = menu.addMenu(tr("Label"));
-    for (const Label& l : m_document->labels().labels()) {
+    for (const Label& l : m_document->annotations()->labels().labels()) {
         const QString name = QString::fromStdString(l.name);
-        QAction* a = labels->addAction(colorSwatch(labelColor(l)), name, this,
-                                       [this, id, name] { m_document->setObjectLabel(id, name); });
+        QAction* a = labels->addAction(colorSwatch(labelColor(l)), name, this, [this, id, name] {
+            m_document->annotations()->setObjectLabel(id, name);
+        });
         a->setCheckable(true);
         a->setChecked(l.name == o->label);
     }
@@ -212,16 +218,17 @@ void ObjectsPanel::showContextMenu(const QPoint& pos) {
     menu.addAction(tr("Colour..."), this, &ObjectsPanel::recolourSelected);
     if (o->color)
         menu.addAction(tr("Use the Label's Colour"), this,
-                       [this, id] { m_document->setObjectColor(id, std::nullopt); });
-    menu.addAction(o->visible ? tr("Hide") : tr("Show"), this,
-                   [this, id, v = o->visible] { m_document->setObjectVisible(id, !v); });
+                       [this, id] { m_document->annotations()->setObjectColor(id, std::nullopt); });
+    menu.addAction(o->visible ? tr("Hide") : tr("Show"), this, [this, id, v = o->visible] {
+        m_document->annotations()->setObjectVisible(id, !v);
+    });
     menu.addSeparator();
     menu.addAction(tr("Delete"), this, [this, id] { m_document->removeObject(id); });
     menu.exec(m_objects->viewport()->mapToGlobal(pos));
 }
 
 void ObjectsPanel::showLabelMenu() {
-    const QString current = m_document->currentLabel();
+    const QString current = m_document->annotations()->currentLabel();
     if (current.isEmpty())
         return;
     QMenu menu(this);
@@ -229,18 +236,18 @@ void ObjectsPanel::showLabelMenu() {
         bool ok = false;
         const QString to = QInputDialog::getText(this, tr("Rename Label"), tr("New name:"),
                                                  QLineEdit::Normal, current, &ok);
-        if (ok && !to.trimmed().isEmpty() && !m_document->renameLabel(current, to))
+        if (ok && !to.trimmed().isEmpty() && !m_document->annotations()->renameLabel(current, to))
             Q_EMIT m_document->message(tr("Cannot rename: \"%1\" exists already").arg(to));
     });
     menu.addAction(tr("Colour of \"%1\"...").arg(current), this, [this, current] {
-        const Label* l = m_document->labels().find(current.toStdString());
+        const Label* l = m_document->annotations()->labels().find(current.toStdString());
         const QColor c = QColorDialog::getColor(l ? labelColor(*l) : Qt::white, this,
                                                 tr("Colour of %1").arg(current));
         if (c.isValid())
-            m_document->setLabelColor(current, c);
+            m_document->annotations()->setLabelColor(current, c);
     });
     menu.addAction(tr("Remove \"%1\"").arg(current), this,
-                   [this, current] { m_document->removeLabel(current); });
+                   [this, current] { m_document->annotations()->removeLabel(current); });
     menu.exec(QCursor::pos());
 }
 

@@ -1,11 +1,11 @@
 // Label set undo steps.
 #include "core/document/labelscommand.h"
 
-#include "core/document/annotationdocument.h"
+#include "core/document/documentannotations.h"
 
 namespace samdesk {
 
-LabelsCommand::LabelsCommand(AnnotationDocument* document, const QString& text, LabelSet before,
+LabelsCommand::LabelsCommand(DocumentAnnotations* document, const QString& text, LabelSet before,
                              LabelSet after, QUndoCommand* parent)
     : QUndoCommand(text, parent)
     , m_document(document)

@@ -9,18 +9,18 @@
 
 namespace samdesk {
 
-class AnnotationDocument;
+class DocumentAnnotations;
 
 class LabelsCommand : public QUndoCommand {
 public:
-    LabelsCommand(AnnotationDocument* document, const QString& text, LabelSet before,
+    LabelsCommand(DocumentAnnotations* document, const QString& text, LabelSet before,
                   LabelSet after, QUndoCommand* parent = nullptr);
 
     void undo() override;
     void redo() override;
 
 private:
-    AnnotationDocument* m_document;
+    DocumentAnnotations* m_document;
     LabelSet m_before;
     LabelSet m_after;
 };

@@ -1,11 +1,11 @@
 // Object undo steps.
 #include "core/document/objectscommand.h"
 
-#include "core/document/annotationdocument.h"
+#include "core/document/documentannotations.h"
 
 namespace samdesk {
 
-ObjectsCommand::ObjectsCommand(AnnotationDocument* document, const QString& text,
+ObjectsCommand::ObjectsCommand(DocumentAnnotations* document, const QString& text,
                                const QVector<Change>& changes, QUndoCommand* parent)
     : QUndoCommand(text, parent), m_document(document) {
     for (const Change& c : changes) {
@@ -39,12 +39,12 @@ AnnotationObject ObjectsCommand::unpack(const Packed& packed) {
 }
 
 void ObjectsCommand::apply(bool after) {
-    QVector<AnnotationDocument::ObjectUpdate> updates;
+    QVector<DocumentAnnotations::ObjectUpdate> updates;
     // Undo walks the entries backwards so that insert positions are restored in order.
     for (int k = 0; k < m_entries.size(); ++k) {
         const Entry& e = m_entries[after ? k : m_entries.size() - 1 - k];
         const auto& target = after ? e.after : e.before;
-        AnnotationDocument::ObjectUpdate u;
+        DocumentAnnotations::ObjectUpdate u;
         u.id = e.id;
         u.index = e.index;
         if (target)

@@ -13,7 +13,7 @@
 
 namespace samdesk {
 
-class AnnotationDocument;
+class DocumentAnnotations;
 
 class ObjectsCommand : public QUndoCommand {
 public:
@@ -24,7 +24,7 @@ public:
         std::optional<AnnotationObject> after;
     };
 
-    ObjectsCommand(AnnotationDocument* document, const QString& text,
+    ObjectsCommand(DocumentAnnotations* document, const QString& text,
                    const QVector<Change>& changes, QUndoCommand* parent = nullptr);
 
     void undo() override;
@@ -48,7 +48,7 @@ private:
     static AnnotationObject unpack(const Packed& packed);
     void apply(bool after);
 
-    AnnotationDocument* m_document;
+    DocumentAnnotations* m_document;
     QVector<Entry> m_entries;
 };
 

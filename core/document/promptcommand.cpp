@@ -1,11 +1,11 @@
 // Prompt undo steps.
 #include "core/document/promptcommand.h"
 
-#include "core/document/annotationdocument.h"
+#include "core/document/documentprediction.h"
 
 namespace samdesk {
 
-PromptCommand::PromptCommand(AnnotationDocument* document, const QString& text, PromptState before,
+PromptCommand::PromptCommand(DocumentPrediction* document, const QString& text, PromptState before,
                              PromptState after, int mergeKey, QUndoCommand* parent)
     : QUndoCommand(text, parent)
     , m_document(document)

@@ -8,13 +8,13 @@
 
 namespace samdesk {
 
-class AnnotationDocument;
+class DocumentPrediction;
 
 class PromptCommand : public QUndoCommand {
 public:
     // `mergeKey` != 0 merges consecutive commands with the same key into one step (a marker
     // dragged across the image is one move).
-    PromptCommand(AnnotationDocument* document, const QString& text, PromptState before,
+    PromptCommand(DocumentPrediction* document, const QString& text, PromptState before,
                   PromptState after, int mergeKey = 0, QUndoCommand* parent = nullptr);
 
     void undo() override;
@@ -23,7 +23,7 @@ public:
     bool mergeWith(const QUndoCommand* other) override;
 
 private:
-    AnnotationDocument* m_document;
+    DocumentPrediction* m_document;
     PromptState m_before;
     PromptState m_after;
     int m_mergeKey;

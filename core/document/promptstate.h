@@ -1,6 +1,8 @@
-// The prompts of the current mask, as the undo stack sees them: points, at most one box, the
-// low-res logits to feed back as SAM's mask input, and the object being refined (if any).
-// Coordinates: original image pixels (the canvas scene uses the same units).
+// The prompts of the current mask, as the undo stack sees them: points (each with an id, so the
+// canvas can move or remove one), at most one box, the low-res logits to feed back as SAM's mask
+// input, and the object being refined (if any). The points and the box are the shared prompt
+// types (core/common/prompts.h). Coordinates: original image pixels (the canvas scene uses the
+// same units).
 #pragma once
 
 #include <QPointF>
@@ -10,14 +12,15 @@
 #include <memory>
 #include <optional>
 
-#include "core/engine/segmenter.h"
+#include "core/common/prompts.h"
 
 namespace samdesk {
 
 struct PromptPointItem {
     int id = 0;  // >= 1, unique within a document
-    QPointF position;
-    bool foreground = true;
+    PromptPoint point;
+
+    QPointF position() const { return {point.x, point.y}; }
     bool operator==(const PromptPointItem&) const = default;
 };
 
@@ -33,22 +36,26 @@ struct PromptState {
     static constexpr int kBoxId = 0;  // the box's prompt id (points have ids >= 1)
 
     QVector<PromptPointItem> points;
-    std::optional<QRectF> box;
+    std::optional<PromptBox> box;
     MaskHint hint;
     int refiningObject = 0;  // the object whose mask Keep replaces; 0: Keep adds a new object
 
     bool isEmpty() const { return points.isEmpty() && !box; }
     bool operator==(const PromptState&) const = default;
 
+    std::optional<QRectF> boxRect() const {
+        if (!box)
+            return std::nullopt;
+        return QRectF(QPointF(box->x0, box->y0), QPointF(box->x1, box->y1));
+    }
+
     // What the engine gets. SAM's guidance: several candidates for one ambiguous point, a single
     // mask for several prompts, a box or a mask input.
     PromptSet toPromptSet(bool withHint) const {
         PromptSet set;
         for (const auto& p : points)
-            set.points.push_back({float(p.position.x()), float(p.position.y()), p.foreground});
-        if (box)
-            set.box = PromptBox{float(box->left()), float(box->top()), float(box->right()),
-                                float(box->bottom())};
+            set.points.push_back(p.point);
+        set.box = box;
         if (withHint && hint.logits)
             set.maskInput = *hint.logits;
         // One candidate as soon as a mask goes with the prompt: it says which object is meant.

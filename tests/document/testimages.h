@@ -1,5 +1,6 @@
 // Test images with known objects: a blue disc on noisy green ground, at a position that differs
-// per image, written as PNG files into a folder.
+// per image, written as PNG files into a folder; and the GrabCut engine factory the document
+// tests run with.
 #pragma once
 
 #include <QColor>
@@ -10,7 +11,21 @@
 #include <QRandomGenerator>
 #include <QString>
 
+#include "core/document/inferencetypes.h"
+#include "core/engine/grabcutengine.h"
+
 namespace samdesk::test {
+
+// GrabCut for every choice without a checkpoint; an error for SAM (these tests have no model).
+inline EngineFactory grabCutFactory() {
+    return [](const EngineChoice& choice) -> Expected<LoadedEngine> {
+        if (!choice.checkpoint.empty())
+            return Error::io("this test has no SAM engine: " + choice.checkpoint);
+        LoadedEngine e;
+        e.engine = std::make_unique<GrabCutEngine>();
+        return e;
+    };
+}
 
 constexpr int kImageW = 240, kImageH = 180, kDiscRadius = 34;
 

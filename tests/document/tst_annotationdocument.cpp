@@ -5,28 +5,14 @@
 #include <QtTest>
 
 #include "core/document/annotationdocument.h"
-#include "core/engine/grabcutengine.h"
 #include "testimages.h"
 
 using namespace samdesk;
 using namespace samdesk::test;
 
-namespace {
-
-EngineFactory grabCutFactory() {
-    return [](const EngineChoice& choice) -> Expected<LoadedEngine> {
-        if (!choice.checkpoint.empty())
-            return Error::io("this test has no SAM engine: " + choice.checkpoint);
-        LoadedEngine e;
-        e.engine = std::make_unique<GrabCutEngine>();
-        return e;
-    };
-}
-
-}  // namespace
-
-#define WAIT_READY(doc) \
-    QTRY_COMPARE_WITH_TIMEOUT((doc).encodeState(), AnnotationDocument::EncodeState::Ready, 20000)
+#define WAIT_READY(doc)                                                                            \
+    QTRY_COMPARE_WITH_TIMEOUT((doc).session()->encodeState(), DocumentSession::EncodeState::Ready, \
+                              20000)
 
 class TestAnnotationDocument : public QObject {
     Q_OBJECT
@@ -59,18 +45,18 @@ void TestAnnotationDocument::init() {
 void TestAnnotationDocument::clickYieldsMask() {
     AnnotationDocument doc(grabCutFactory());
     QVERIFY(doc.openFolder(m_dir->path()));
-    QCOMPARE(doc.images().count(), 3);
-    QCOMPARE(doc.currentIndex(), 0);
+    QCOMPARE(doc.session()->images().count(), 3);
+    QCOMPARE(doc.session()->currentIndex(), 0);
     WAIT_READY(doc);
-    QCOMPARE(doc.engine().name, QStringLiteral("GrabCut"));
-    QVERIFY(!doc.isSam());
+    QCOMPARE(doc.session()->engine().name, QStringLiteral("GrabCut"));
+    QVERIFY(!doc.session()->isSam());
 
-    doc.addPoint(discCentre(0), true);
-    QCOMPARE(doc.prompts().points.size(), 1);
-    QTRY_VERIFY(doc.hasPrediction());
-    QCOMPARE(doc.candidateCount(), 1);
-    QVERIFY(std::isnan(doc.candidateScore(0)));
-    const BinaryMask& mask = doc.currentMask();
+    doc.prediction()->addPoint(discCentre(0), true);
+    QCOMPARE(doc.prediction()->prompts().points.size(), 1);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    QCOMPARE(doc.prediction()->candidateCount(), 1);
+    QVERIFY(std::isnan(doc.prediction()->candidateScore(0)));
+    const BinaryMask& mask = doc.prediction()->currentMask();
     QCOMPARE(mask.width(), kImageW);
     QCOMPARE(mask.height(), kImageH);
     const auto [covered, outside] = discCoverage(mask, 0);
@@ -83,10 +69,10 @@ void TestAnnotationDocument::boxYieldsMask() {
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
     const QPointF c = discCentre(0);
-    doc.setBox(QRectF(c - QPointF(44, 44), c + QPointF(44, 44)));
-    QVERIFY(doc.prompts().box.has_value());
-    QTRY_VERIFY(doc.hasPrediction());
-    const auto [covered, outside] = discCoverage(doc.currentMask(), 0);
+    doc.prediction()->setBox(QRectF(c - QPointF(44, 44), c + QPointF(44, 44)));
+    QVERIFY(doc.prediction()->prompts().box.has_value());
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    const auto [covered, outside] = discCoverage(doc.prediction()->currentMask(), 0);
     QVERIFY2(covered > 0.95, qPrintable(QString::number(covered)));
     QVERIFY2(outside < 60, qPrintable(QString::number(outside)));
 }
@@ -96,41 +82,41 @@ void TestAnnotationDocument::backgroundPointRemovesArea() {
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
     const QPointF c = discCentre(0);
-    doc.setBox(QRectF(c - QPointF(44, 44), c + QPointF(44, 44)));
-    QTRY_VERIFY(doc.hasPrediction());
-    QVERIFY(doc.currentMask().at(int(c.x()), int(c.y())));
+    doc.prediction()->setBox(QRectF(c - QPointF(44, 44), c + QPointF(44, 44)));
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    QVERIFY(doc.prediction()->currentMask().at(int(c.x()), int(c.y())));
     // A background point in the middle of the disc carves that part out.
-    QSignalSpy changed(&doc, &AnnotationDocument::predictionChanged);
-    doc.addPoint(c, false);
+    QSignalSpy changed(doc.prediction(), &DocumentPrediction::predictionChanged);
+    doc.prediction()->addPoint(c, false);
     QTRY_VERIFY(!changed.isEmpty());
-    QTRY_VERIFY(!doc.currentMask().at(int(c.x()), int(c.y())));
+    QTRY_VERIFY(!doc.prediction()->currentMask().at(int(c.x()), int(c.y())));
 }
 
 void TestAnnotationDocument::undoRedoPrompts() {
     AnnotationDocument doc(grabCutFactory());
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
-    doc.addPoint(discCentre(0), true);
-    QTRY_VERIFY(doc.hasPrediction());
-    const std::size_t area = doc.currentMask().area();
+    doc.prediction()->addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    const std::size_t area = doc.prediction()->currentMask().area();
     QVERIFY(area > 0);
 
     doc.undoStack()->undo();
-    QVERIFY(doc.prompts().isEmpty());
-    QVERIFY(!doc.hasPrediction());
-    QVERIFY(doc.currentMask().isNull());
+    QVERIFY(doc.prediction()->prompts().isEmpty());
+    QVERIFY(!doc.prediction()->hasPrediction());
+    QVERIFY(doc.prediction()->currentMask().isNull());
 
     doc.undoStack()->redo();
-    QCOMPARE(doc.prompts().points.size(), 1);
-    QTRY_VERIFY(doc.hasPrediction());
-    QCOMPARE(doc.currentMask().area(), area);
+    QCOMPARE(doc.prediction()->prompts().points.size(), 1);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    QCOMPARE(doc.prediction()->currentMask().area(), area);
 
-    doc.clearPrompts();
-    QVERIFY(doc.prompts().isEmpty());
-    QVERIFY(!doc.hasPrediction());
+    doc.prediction()->clearPrompts();
+    QVERIFY(doc.prediction()->prompts().isEmpty());
+    QVERIFY(!doc.prediction()->hasPrediction());
     doc.undoStack()->undo();
-    QCOMPARE(doc.prompts().points.size(), 1);
-    QTRY_VERIFY(doc.hasPrediction());
+    QCOMPARE(doc.prediction()->prompts().points.size(), 1);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
 }
 
 void TestAnnotationDocument::keepAndLabelObject() {
@@ -138,93 +124,95 @@ void TestAnnotationDocument::keepAndLabelObject() {
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
     QVERIFY(!doc.keepMask());  // nothing to keep yet
-    doc.addPoint(discCentre(0), true);
-    QTRY_VERIFY(doc.hasPrediction());
-    const BinaryMask mask = doc.currentMask();
+    doc.prediction()->addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    const BinaryMask mask = doc.prediction()->currentMask();
     QVERIFY(doc.keepMask());
-    QCOMPARE(int(doc.annotations().objects.size()), 1);
-    const AnnotationObject o = doc.annotations().objects[0];
+    QCOMPARE(int(doc.annotations()->annotations().objects.size()), 1);
+    const AnnotationObject o = doc.annotations()->annotations().objects[0];
     QCOMPARE(o.id, 1);
     QCOMPARE(o.label, std::string("object"));
     QCOMPARE(o.source, std::string(source::kGrabCut));
     QVERIFY(o.mask == mask);
-    QVERIFY(doc.prompts().isEmpty());
-    QVERIFY(doc.currentMask().isNull());
+    QVERIFY(doc.prediction()->prompts().isEmpty());
+    QVERIFY(doc.prediction()->currentMask().isNull());
 
-    doc.setObjectLabel(o.id, QStringLiteral("ball"));
-    QCOMPARE(doc.annotations().objects[0].label, std::string("ball"));
-    QVERIFY(doc.labels().find("ball"));
-    doc.setObjectVisible(o.id, false);
-    QVERIFY(!doc.annotations().objects[0].visible);
-    doc.setObjectColor(o.id, QColor(10, 20, 30));
-    QCOMPARE(doc.objectColor(doc.annotations().objects[0]), QColor(10, 20, 30));
+    doc.annotations()->setObjectLabel(o.id, QStringLiteral("ball"));
+    QCOMPARE(doc.annotations()->annotations().objects[0].label, std::string("ball"));
+    QVERIFY(doc.annotations()->labels().find("ball"));
+    doc.annotations()->setObjectVisible(o.id, false);
+    QVERIFY(!doc.annotations()->annotations().objects[0].visible);
+    doc.annotations()->setObjectColor(o.id, QColor(10, 20, 30));
+    QCOMPARE(doc.annotations()->objectColor(doc.annotations()->annotations().objects[0]),
+             QColor(10, 20, 30));
 
     doc.undoStack()->undo();  // colour
-    QVERIFY(!doc.annotations().objects[0].color);
+    QVERIFY(!doc.annotations()->annotations().objects[0].color);
     doc.undoStack()->undo();  // visibility
-    QVERIFY(doc.annotations().objects[0].visible);
+    QVERIFY(doc.annotations()->annotations().objects[0].visible);
     doc.undoStack()->undo();  // label (and the label it added)
-    QCOMPARE(doc.annotations().objects[0].label, std::string("object"));
-    QVERIFY(!doc.labels().find("ball"));
+    QCOMPARE(doc.annotations()->annotations().objects[0].label, std::string("object"));
+    QVERIFY(!doc.annotations()->labels().find("ball"));
     doc.undoStack()->redo();
-    QCOMPARE(doc.annotations().objects[0].label, std::string("ball"));
+    QCOMPARE(doc.annotations()->annotations().objects[0].label, std::string("ball"));
 
     doc.removeObject(o.id);
-    QVERIFY(doc.annotations().objects.empty());
+    QVERIFY(doc.annotations()->annotations().objects.empty());
     doc.undoStack()->undo();
-    QCOMPARE(int(doc.annotations().objects.size()), 1);
-    QVERIFY(doc.annotations().objects[0].mask == mask);
+    QCOMPARE(int(doc.annotations()->annotations().objects.size()), 1);
+    QVERIFY(doc.annotations()->annotations().objects[0].mask == mask);
 }
 
 void TestAnnotationDocument::undoKeepRestoresPrompts() {
     AnnotationDocument doc(grabCutFactory());
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
-    doc.addPoint(discCentre(0), true);
-    QTRY_VERIFY(doc.hasPrediction());
+    doc.prediction()->addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
     QVERIFY(doc.keepMask());
     QCOMPARE(doc.undoStack()->undoText(), QStringLiteral("Keep object #1"));
     doc.undoStack()->undo();
-    QVERIFY(doc.annotations().objects.empty());
-    QCOMPARE(doc.prompts().points.size(), 1);
-    QTRY_VERIFY(doc.hasPrediction());
+    QVERIFY(doc.annotations()->annotations().objects.empty());
+    QCOMPARE(doc.prediction()->prompts().points.size(), 1);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
 }
 
 void TestAnnotationDocument::switchImagesAndComeBack() {
     AnnotationDocument doc(grabCutFactory());
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
-    QVERIFY(!doc.images().isAnnotated(0));
-    QSignalSpy annotated(&doc, &AnnotationDocument::annotatedChanged);
-    doc.addPoint(discCentre(0), true);
-    QTRY_VERIFY(doc.hasPrediction());
+    QVERIFY(!doc.session()->images().isAnnotated(0));
+    QSignalSpy annotated(doc.session(), &DocumentSession::annotatedChanged);
+    doc.prediction()->addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
     QVERIFY(doc.keepMask());
-    const BinaryMask kept = doc.annotations().objects[0].mask;
+    const BinaryMask kept = doc.annotations()->annotations().objects[0].mask;
 
     QVERIFY(doc.next());
-    QCOMPARE(doc.currentIndex(), 1);
-    QVERIFY(doc.annotations().objects.empty());
-    QVERIFY(doc.prompts().isEmpty());
+    QCOMPARE(doc.session()->currentIndex(), 1);
+    QVERIFY(doc.annotations()->annotations().objects.empty());
+    QVERIFY(doc.prediction()->prompts().isEmpty());
     QCOMPARE(doc.undoStack()->count(), 0);
     QVERIFY(QFile::exists(m_dir->filePath(QStringLiteral(".samdesk/annotations/img0.png.json"))));
     QCOMPARE(annotated.size(), 1);
     QCOMPARE(annotated[0][0].toInt(), 0);
-    QVERIFY(doc.images().isAnnotated(0));
-    QVERIFY(!doc.images().isAnnotated(1));
+    QVERIFY(doc.session()->images().isAnnotated(0));
+    QVERIFY(!doc.session()->images().isAnnotated(1));
     WAIT_READY(doc);
 
-    doc.addPoint(discCentre(1), true);
-    QTRY_VERIFY(doc.hasPrediction());
+    doc.prediction()->addPoint(discCentre(1), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
     QVERIFY(doc.keepMask());
     QVERIFY(doc.previous());
-    QCOMPARE(int(doc.annotations().objects.size()), 1);
-    QVERIFY(doc.annotations().objects[0].mask == kept);
+    QCOMPARE(int(doc.annotations()->annotations().objects.size()), 1);
+    QVERIFY(doc.annotations()->annotations().objects[0].mask == kept);
     QVERIFY(doc.setCurrentIndex(1));
-    QCOMPARE(int(doc.annotations().objects.size()), 1);
-    const auto [covered, outside] = discCoverage(doc.annotations().objects[0].mask, 1);
+    QCOMPARE(int(doc.annotations()->annotations().objects.size()), 1);
+    const auto [covered, outside] =
+        discCoverage(doc.annotations()->annotations().objects[0].mask, 1);
     QVERIFY(covered > 0.95);
     QVERIFY(!doc.setCurrentIndex(7));
-    QCOMPARE(doc.currentIndex(), 1);
+    QCOMPARE(doc.session()->currentIndex(), 1);
 }
 
 void TestAnnotationDocument::restoredAfterRestart() {
@@ -233,40 +221,40 @@ void TestAnnotationDocument::restoredAfterRestart() {
         AnnotationDocument doc(grabCutFactory());
         QVERIFY(doc.openFolder(m_dir->path()));
         WAIT_READY(doc);
-        doc.addPoint(discCentre(0), true);
-        QTRY_VERIFY(doc.hasPrediction());
-        doc.setCurrentLabel(QStringLiteral("disc"));
+        doc.prediction()->addPoint(discCentre(0), true);
+        QTRY_VERIFY(doc.prediction()->hasPrediction());
+        doc.annotations()->setCurrentLabel(QStringLiteral("disc"));
         QVERIFY(doc.keepMask());
-        kept = doc.annotations().objects[0].mask;
+        kept = doc.annotations()->annotations().objects[0].mask;
         // No image switch: the destructor writes the pending autosave.
     }
     AnnotationDocument doc(grabCutFactory());
     QVERIFY(doc.openFolder(m_dir->path()));
-    QVERIFY(doc.images().isAnnotated(0));
-    QCOMPARE(int(doc.annotations().objects.size()), 1);
-    QCOMPARE(doc.annotations().objects[0].label, std::string("disc"));
-    QVERIFY(doc.annotations().objects[0].mask == kept);
-    QVERIFY(doc.labels().find("disc"));
+    QVERIFY(doc.session()->images().isAnnotated(0));
+    QCOMPARE(int(doc.annotations()->annotations().objects.size()), 1);
+    QCOMPARE(doc.annotations()->annotations().objects[0].label, std::string("disc"));
+    QVERIFY(doc.annotations()->annotations().objects[0].mask == kept);
+    QVERIFY(doc.annotations()->labels().find("disc"));
 }
 
 void TestAnnotationDocument::thresholdChangesKeptMask() {
     AnnotationDocument doc(grabCutFactory());
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
-    doc.addPoint(discCentre(0), true);
-    QTRY_VERIFY(doc.hasPrediction());
-    const std::size_t base = doc.currentMask().area();
-    doc.setThreshold(3.0);
-    QCOMPARE(doc.threshold(), 3.0);
-    const std::size_t shrunk = doc.currentMask().area();
+    doc.prediction()->addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    const std::size_t base = doc.prediction()->currentMask().area();
+    doc.prediction()->setThreshold(3.0);
+    QCOMPARE(doc.prediction()->threshold(), 3.0);
+    const std::size_t shrunk = doc.prediction()->currentMask().area();
     QVERIFY(shrunk < base);
-    doc.setThreshold(-3.0);
-    QVERIFY(doc.currentMask().area() > base);
-    doc.setThreshold(3.0);
+    doc.prediction()->setThreshold(-3.0);
+    QVERIFY(doc.prediction()->currentMask().area() > base);
+    doc.prediction()->setThreshold(3.0);
     QVERIFY(doc.keepMask());
-    QCOMPARE(doc.annotations().objects[0].mask.area(), shrunk);
-    doc.setThreshold(100.0);
-    QCOMPARE(doc.threshold(), 8.0);
+    QCOMPARE(doc.annotations()->annotations().objects[0].mask.area(), shrunk);
+    doc.prediction()->setThreshold(100.0);
+    QCOMPARE(doc.prediction()->threshold(), 8.0);
 }
 
 void TestAnnotationDocument::refineObjectReplacesMask() {
@@ -274,42 +262,43 @@ void TestAnnotationDocument::refineObjectReplacesMask() {
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
     const QPointF c = discCentre(0);
-    doc.setBox(QRectF(c - QPointF(44, 44), c + QPointF(44, 44)));
-    QTRY_VERIFY(doc.hasPrediction());
+    doc.prediction()->setBox(QRectF(c - QPointF(44, 44), c + QPointF(44, 44)));
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
     QVERIFY(doc.keepMask());
-    const BinaryMask first = doc.annotations().objects[0].mask;
+    const BinaryMask first = doc.annotations()->annotations().objects[0].mask;
 
     doc.refineObject(1);
-    QCOMPARE(doc.refiningObject(), 1);
-    QVERIFY(doc.prompts().box.has_value());  // the prompts it was kept with come back
-    QTRY_VERIFY(doc.hasPrediction());
-    doc.addPoint(c, false);
-    QTRY_VERIFY(!doc.currentMask().at(int(c.x()), int(c.y())));
+    QCOMPARE(doc.prediction()->refiningObject(), 1);
+    QVERIFY(doc.prediction()->prompts().box.has_value());  // the prompts it was kept with come back
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    doc.prediction()->addPoint(c, false);
+    QTRY_VERIFY(!doc.prediction()->currentMask().at(int(c.x()), int(c.y())));
     QVERIFY(doc.keepMask());
-    QCOMPARE(int(doc.annotations().objects.size()), 1);  // replaced, not added
-    QVERIFY(!doc.annotations().objects[0].mask.at(int(c.x()), int(c.y())));
-    QCOMPARE(doc.refiningObject(), 0);
+    QCOMPARE(int(doc.annotations()->annotations().objects.size()), 1);  // replaced, not added
+    QVERIFY(!doc.annotations()->annotations().objects[0].mask.at(int(c.x()), int(c.y())));
+    QCOMPARE(doc.prediction()->refiningObject(), 0);
     doc.undoStack()->undo();
-    QVERIFY(doc.annotations().objects[0].mask == first);
-    QCOMPARE(doc.refiningObject(), 1);
+    QVERIFY(doc.annotations()->annotations().objects[0].mask == first);
+    QCOMPARE(doc.prediction()->refiningObject(), 1);
 }
 
 void TestAnnotationDocument::renameLabelRelabelsObjects() {
     AnnotationDocument doc(grabCutFactory());
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
-    doc.addPoint(discCentre(0), true);
-    QTRY_VERIFY(doc.hasPrediction());
+    doc.prediction()->addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
     QVERIFY(doc.keepMask());
-    QVERIFY(doc.renameLabel(QStringLiteral("object"), QStringLiteral("disc")));
-    QCOMPARE(doc.annotations().objects[0].label, std::string("disc"));
-    QCOMPARE(doc.currentLabel(), QStringLiteral("disc"));
-    QVERIFY(!doc.labels().find("object"));
+    QVERIFY(doc.annotations()->renameLabel(QStringLiteral("object"), QStringLiteral("disc")));
+    QCOMPARE(doc.annotations()->annotations().objects[0].label, std::string("disc"));
+    QCOMPARE(doc.annotations()->currentLabel(), QStringLiteral("disc"));
+    QVERIFY(!doc.annotations()->labels().find("object"));
     doc.undoStack()->undo();
-    QCOMPARE(doc.annotations().objects[0].label, std::string("object"));
-    QVERIFY(doc.labels().find("object"));
-    doc.setLabelColor(QStringLiteral("object"), QColor(1, 2, 3));
-    QCOMPARE(doc.objectColor(doc.annotations().objects[0]), QColor(1, 2, 3));
+    QCOMPARE(doc.annotations()->annotations().objects[0].label, std::string("object"));
+    QVERIFY(doc.annotations()->labels().find("object"));
+    doc.annotations()->setLabelColor(QStringLiteral("object"), QColor(1, 2, 3));
+    QCOMPARE(doc.annotations()->objectColor(doc.annotations()->annotations().objects[0]),
+             QColor(1, 2, 3));
 }
 
 void TestAnnotationDocument::unreadableImageKeepsCurrent() {
@@ -323,32 +312,32 @@ void TestAnnotationDocument::unreadableImageKeepsCurrent() {
     QVERIFY(!doc.openImage(bad.fileName()));
     QCOMPARE(errors.size(), 1);
     QVERIFY(errors[0][0].toString().contains(QStringLiteral("broken.png")));
-    QCOMPARE(doc.currentIndex(), 0);
-    QCOMPARE(doc.images().count(), 3);
-    QCOMPARE(doc.image().size(), QSize(kImageW, kImageH));
+    QCOMPARE(doc.session()->currentIndex(), 0);
+    QCOMPARE(doc.session()->images().count(), 3);
+    QCOMPARE(doc.session()->image().size(), QSize(kImageW, kImageH));
 }
 
 void TestAnnotationDocument::hoverPreview() {
     AnnotationDocument doc(grabCutFactory());
     QVERIFY(doc.openFolder(m_dir->path()));
     WAIT_READY(doc);
-    doc.hover(discCentre(0));  // off by default: nothing happens
-    QVERIFY(!doc.hasPrediction());
-    doc.setHoverPreview(true);
-    doc.hover(discCentre(0) + QPointF(3, 0));
-    QTRY_VERIFY(doc.hasPrediction());
-    QVERIFY(doc.predictionIsHover());
-    QVERIFY(doc.prompts().isEmpty());
-    QVERIFY(discCoverage(doc.currentMask(), 0).first > 0.9);
+    doc.prediction()->hover(discCentre(0));  // off by default: nothing happens
+    QVERIFY(!doc.prediction()->hasPrediction());
+    doc.prediction()->setHoverPreview(true);
+    doc.prediction()->hover(discCentre(0) + QPointF(3, 0));
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    QVERIFY(doc.prediction()->predictionIsHover());
+    QVERIFY(doc.prediction()->prompts().isEmpty());
+    QVERIFY(discCoverage(doc.prediction()->currentMask(), 0).first > 0.9);
     QVERIFY(!doc.keepMask());  // a preview is not kept
-    QVERIFY(doc.annotations().objects.empty());
-    doc.endHover();
-    QVERIFY(!doc.hasPrediction());
+    QVERIFY(doc.annotations()->annotations().objects.empty());
+    doc.prediction()->endHover();
+    QVERIFY(!doc.prediction()->hasPrediction());
     // A click replaces the preview with a real prediction.
-    doc.hover(discCentre(0));
-    QTRY_VERIFY(doc.hasPrediction());
-    doc.addPoint(discCentre(0), true);
-    QTRY_VERIFY(doc.hasPrediction() && !doc.predictionIsHover());
+    doc.prediction()->hover(discCentre(0));
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
+    doc.prediction()->addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction() && !doc.prediction()->predictionIsHover());
     QVERIFY(doc.keepMask());
 }
 

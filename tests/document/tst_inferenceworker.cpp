@@ -129,26 +129,27 @@ void TestInferenceWorker::documentCancelAndResume() {
     writeDiscImages(dir.path(), 2);
     Gates gates;
     AnnotationDocument doc(gatedFactory(&gates));
-    QSignalSpy progress(&doc, &AnnotationDocument::encodeProgress);
+    QSignalSpy progress(doc.session(), &DocumentSession::encodeProgress);
     QVERIFY(doc.openFolder(dir.path()));
-    QCOMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Encoding);
+    QCOMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Encoding);
     gates.encodeBlock.release(3);
     QTRY_VERIFY(!progress.isEmpty() && progress.last()[0].toInt() == 3);
     QCOMPARE(progress.last()[1].toInt(), Gates::kBlocks);
-    doc.cancelEncode();
+    doc.session()->cancelEncode();
     gates.encodeBlock.release(1);
-    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Cancelled);
+    QTRY_COMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Cancelled);
     QCOMPARE(gates.blocksDone.load(), 3);
 
     // The window stays usable: a click is recorded at once and restarts the encode.
     gates.gateEncode = false;
     gates.gatePredict = false;
     gates.encodeBlock.release(Gates::kBlocks);
-    doc.addPoint(discCentre(0), true);
-    QCOMPARE(doc.prompts().points.size(), 1);
-    QTRY_COMPARE_WITH_TIMEOUT(doc.encodeState(), AnnotationDocument::EncodeState::Ready, 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(doc.hasPrediction(), 20000);
-    QVERIFY(doc.currentMask().at(int(discCentre(0).x()), int(discCentre(0).y())));
+    doc.prediction()->addPoint(discCentre(0), true);
+    QCOMPARE(doc.prediction()->prompts().points.size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(doc.session()->encodeState(), DocumentSession::EncodeState::Ready,
+                              20000);
+    QTRY_VERIFY_WITH_TIMEOUT(doc.prediction()->hasPrediction(), 20000);
+    QVERIFY(doc.prediction()->currentMask().at(int(discCentre(0).x()), int(discCentre(0).y())));
 }
 
 void TestInferenceWorker::badEngineKeepsPrevious() {
@@ -159,18 +160,18 @@ void TestInferenceWorker::badEngineKeepsPrevious() {
     gates.gatePredict = false;
     AnnotationDocument doc(gatedFactory(&gates));
     QVERIFY(doc.openFolder(dir.path()));
-    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
-    QSignalSpy failed(&doc, &AnnotationDocument::engineFailed);
-    doc.loadCheckpoint(QStringLiteral("/nowhere/broken.pth"));
-    QVERIFY(doc.engineLoading());
+    QTRY_COMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Ready);
+    QSignalSpy failed(doc.session(), &DocumentSession::engineFailed);
+    doc.session()->loadCheckpoint(QStringLiteral("/nowhere/broken.pth"));
+    QVERIFY(doc.session()->engineLoading());
     QVERIFY(failed.wait(10000));
     QCOMPARE(failed[0][0].toString(), QStringLiteral("/nowhere/broken.pth"));
     QVERIFY(failed[0][1].toString().contains(QStringLiteral("broken.pth")));
-    QVERIFY(!doc.engineLoading());
-    QCOMPARE(doc.engine().name, QStringLiteral("Gated GrabCut"));
-    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
-    doc.addPoint(discCentre(0), true);
-    QTRY_VERIFY(doc.hasPrediction());
+    QVERIFY(!doc.session()->engineLoading());
+    QCOMPARE(doc.session()->engine().name, QStringLiteral("Gated GrabCut"));
+    QTRY_COMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Ready);
+    doc.prediction()->addPoint(discCentre(0), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
 }
 
 void TestInferenceWorker::switchingImageCancelsItsEncode() {
@@ -178,7 +179,7 @@ void TestInferenceWorker::switchingImageCancelsItsEncode() {
     writeDiscImages(dir.path(), 3);
     Gates gates;
     AnnotationDocument doc(gatedFactory(&gates));
-    QSignalSpy progress(&doc, &AnnotationDocument::encodeProgress);
+    QSignalSpy progress(doc.session(), &DocumentSession::encodeProgress);
     QVERIFY(doc.openFolder(dir.path()));
     gates.encodeBlock.release(1);
     QTRY_VERIFY(gates.blocksDone.load() == 1);
@@ -186,10 +187,10 @@ void TestInferenceWorker::switchingImageCancelsItsEncode() {
     // starts, image 2 is encoded.
     QVERIFY(doc.next());
     QVERIFY(doc.next());
-    QCOMPARE(doc.currentIndex(), 2);
+    QCOMPARE(doc.session()->currentIndex(), 2);
     gates.gateEncode = false;
     gates.encodeBlock.release(100);
-    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
+    QTRY_COMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Ready);
     // One block of image 0, none of image 1, all of image 2 (the last: nothing to encode ahead).
     QCOMPARE(gates.blocksDone.load(), 1 + Gates::kBlocks);
 }
@@ -202,18 +203,18 @@ void TestInferenceWorker::nextImageEncodedAhead() {
     gates.gatePredict = false;
     AnnotationDocument doc(gatedFactory(&gates));
     QVERIFY(doc.openFolder(dir.path()));
-    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
+    QTRY_COMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Ready);
     // While the user looks at image 0, image 1 is encoded without being asked.
     QTRY_COMPARE(gates.blocksDone.load(), 2 * Gates::kBlocks);
     QVERIFY(doc.next());
     // Already encoded: ready at once (the worker answers from memory), no encoder block runs.
-    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
-    doc.addPoint(discCentre(1), true);
-    QTRY_VERIFY(doc.hasPrediction());
+    QTRY_COMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Ready);
+    doc.prediction()->addPoint(discCentre(1), true);
+    QTRY_VERIFY(doc.prediction()->hasPrediction());
     // Image 2 is then encoded ahead in turn; image 0 is still in memory when going back.
     QTRY_COMPARE(gates.blocksDone.load(), 3 * Gates::kBlocks);
     QVERIFY(doc.previous());
-    QTRY_COMPARE(doc.encodeState(), AnnotationDocument::EncodeState::Ready);
+    QTRY_COMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Ready);
     QCOMPARE(gates.blocksDone.load(), 3 * Gates::kBlocks);
 }
 

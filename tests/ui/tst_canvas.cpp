@@ -16,9 +16,9 @@
 using namespace samdesk;
 using namespace samdesk::test;
 
-#define WAIT_READY(w)                                        \
-    QTRY_COMPARE_WITH_TIMEOUT((w).document()->encodeState(), \
-                              AnnotationDocument::EncodeState::Ready, 20000)
+#define WAIT_READY(w)                                                   \
+    QTRY_COMPARE_WITH_TIMEOUT((w).document()->session()->encodeState(), \
+                              DocumentSession::EncodeState::Ready, 20000)
 
 class TestCanvas : public QObject {
     Q_OBJECT
@@ -65,11 +65,12 @@ void TestCanvas::clickYieldsMask() {
     QVERIFY(w.engineLabel()->text().contains(QStringLiteral("Load Checkpoint")));
     clickImage(w, discCentre(0));
     AnnotationDocument* doc = w.document();
-    QCOMPARE(doc->prompts().points.size(), 1);
-    QVERIFY(doc->prompts().points[0].foreground);
-    QVERIFY(QLineF(doc->prompts().points[0].position, discCentre(0)).length() < 1.5);
-    QTRY_VERIFY(doc->hasPrediction());
-    const auto [covered, outside] = discCoverage(doc->currentMask(), 0);
+    QCOMPARE(doc->prediction()->prompts().points.size(), 1);
+    QVERIFY(doc->prediction()->prompts().points[0].point.foreground);
+    QVERIFY(QLineF(doc->prediction()->prompts().points[0].position(), discCentre(0)).length() <
+            1.5);
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    const auto [covered, outside] = discCoverage(doc->prediction()->currentMask(), 0);
     QVERIFY2(covered > 0.95, qPrintable(QString::number(covered)));
     QVERIFY(outside < 60);
     // The painted overlay follows: the canvas reports the paint that showed the mask.
@@ -80,11 +81,11 @@ void TestCanvas::backgroundClicks() {
     MainWindow& w = *m_window;
     clickImage(w, QPointF(20, 20), Qt::RightButton);
     clickImage(w, QPointF(30, 150), Qt::LeftButton, Qt::AltModifier);
-    const auto& points = w.document()->prompts().points;
+    const auto& points = w.document()->prediction()->prompts().points;
     QCOMPARE(points.size(), 2);
-    QVERIFY(!points[0].foreground);
-    QVERIFY(!points[1].foreground);
-    QVERIFY(QLineF(points[1].position, QPointF(30, 150)).length() < 1.5);
+    QVERIFY(!points[0].point.foreground);
+    QVERIFY(!points[1].point.foreground);
+    QVERIFY(QLineF(points[1].position(), QPointF(30, 150)).length() < 1.5);
 }
 
 void TestCanvas::shiftDragDrawsBox() {
@@ -92,13 +93,13 @@ void TestCanvas::shiftDragDrawsBox() {
     const QPointF c = discCentre(0);
     dragImage(w, c - QPointF(44, 44), c + QPointF(44, 44), Qt::ShiftModifier);
     AnnotationDocument* doc = w.document();
-    QVERIFY(doc->prompts().box.has_value());
-    QVERIFY(doc->prompts().points.isEmpty());
-    const QRectF box = *doc->prompts().box;
+    QVERIFY(doc->prediction()->prompts().box.has_value());
+    QVERIFY(doc->prediction()->prompts().points.isEmpty());
+    const QRectF box = *doc->prediction()->prompts().boxRect();
     QVERIFY(std::abs(box.left() - (c.x() - 44)) < 1.5);
     QVERIFY(std::abs(box.bottom() - (c.y() + 44)) < 1.5);
-    QTRY_VERIFY(doc->hasPrediction());
-    QVERIFY(discCoverage(doc->currentMask(), 0).first > 0.95);
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QVERIFY(discCoverage(doc->prediction()->currentMask(), 0).first > 0.95);
 }
 
 void TestCanvas::boxToolDrag() {
@@ -108,13 +109,13 @@ void TestCanvas::boxToolDrag() {
     QVERIFY(w.action(QStringLiteral("boxTool"))->isChecked());
     const QPointF c = discCentre(0);
     dragImage(w, c - QPointF(40, 40), c + QPointF(40, 40));
-    QVERIFY(w.document()->prompts().box.has_value());
+    QVERIFY(w.document()->prediction()->prompts().box.has_value());
     // A plain drag with the point tool draws no box.
     QTest::keyClick(&w, Qt::Key_Escape);
     QTest::keyClick(&w, Qt::Key_P);
     QCOMPARE(w.canvas()->tool(), CanvasView::Tool::Point);
     dragImage(w, c - QPointF(40, 40), c + QPointF(40, 40));
-    QVERIFY(!w.document()->prompts().box.has_value());
+    QVERIFY(!w.document()->prediction()->prompts().box.has_value());
 }
 
 void TestCanvas::selectMarkerAndDelete() {
@@ -122,15 +123,15 @@ void TestCanvas::selectMarkerAndDelete() {
     clickImage(w, discCentre(0));
     clickImage(w, QPointF(20, 20), Qt::RightButton);
     AnnotationDocument* doc = w.document();
-    QCOMPARE(doc->prompts().points.size(), 2);
-    const int bgId = doc->prompts().points[1].id;
+    QCOMPARE(doc->prediction()->prompts().points.size(), 2);
+    const int bgId = doc->prediction()->prompts().points[1].id;
     // Clicking a marker selects it instead of adding a point.
     clickImage(w, QPointF(20, 20));
-    QCOMPARE(doc->prompts().points.size(), 2);
+    QCOMPARE(doc->prediction()->prompts().points.size(), 2);
     QCOMPARE(w.canvas()->selectedPrompt(), bgId);
     QTest::keyClick(&w, Qt::Key_Delete);
-    QCOMPARE(doc->prompts().points.size(), 1);
-    QVERIFY(doc->prompts().points[0].foreground);
+    QCOMPARE(doc->prediction()->prompts().points.size(), 1);
+    QVERIFY(doc->prediction()->prompts().points[0].point.foreground);
     QCOMPARE(w.canvas()->selectedPrompt(), -1);
 }
 
@@ -141,61 +142,61 @@ void TestCanvas::selectBoxAndDelete() {
     dragImage(w, box.topLeft(), box.bottomRight(), Qt::ShiftModifier);
     clickImage(w, c, Qt::RightButton);
     AnnotationDocument* doc = w.document();
-    QVERIFY(doc->prompts().box.has_value());
+    QVERIFY(doc->prediction()->prompts().box.has_value());
     // A click on the box's outline selects the box (no new point); Delete removes it.
     clickImage(w, QPointF(box.center().x(), box.top()));
-    QCOMPARE(doc->prompts().points.size(), 1);
+    QCOMPARE(doc->prediction()->prompts().points.size(), 1);
     QCOMPARE(w.canvas()->selectedPrompt(), int(PromptState::kBoxId));
     QTest::keyClick(&w, Qt::Key_Backspace);
-    QVERIFY(!doc->prompts().box.has_value());
-    QCOMPARE(doc->prompts().points.size(), 1);
+    QVERIFY(!doc->prediction()->prompts().box.has_value());
+    QCOMPARE(doc->prediction()->prompts().points.size(), 1);
 }
 
 void TestCanvas::escapeClearsAndUndoRedoKeys() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
     clickImage(w, discCentre(0));
-    QTRY_VERIFY(doc->hasPrediction());
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
     QTest::keyClick(&w, Qt::Key_Escape);
-    QVERIFY(doc->prompts().isEmpty());
-    QVERIFY(!doc->hasPrediction());
+    QVERIFY(doc->prediction()->prompts().isEmpty());
+    QVERIFY(!doc->prediction()->hasPrediction());
     QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
-    QCOMPARE(doc->prompts().points.size(), 1);
-    QTRY_VERIFY(doc->hasPrediction());
+    QCOMPARE(doc->prediction()->prompts().points.size(), 1);
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
     QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
-    QVERIFY(doc->prompts().isEmpty());
+    QVERIFY(doc->prediction()->prompts().isEmpty());
     QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
-    QCOMPARE(doc->prompts().points.size(), 1);
+    QCOMPARE(doc->prediction()->prompts().points.size(), 1);
     QTest::keyClick(&w, Qt::Key_Y, Qt::ControlModifier);
-    QVERIFY(doc->prompts().isEmpty());
+    QVERIFY(doc->prediction()->prompts().isEmpty());
 }
 
 void TestCanvas::enterKeepsObjectWithLabel() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
-    doc->setCurrentLabel(QStringLiteral("disc"));
+    doc->annotations()->setCurrentLabel(QStringLiteral("disc"));
     QCOMPARE(w.objectsPanel()->labelCombo()->currentText(), QStringLiteral("disc"));
     clickImage(w, discCentre(0));
-    QTRY_VERIFY(doc->hasPrediction());
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
     QTRY_VERIFY(w.action(QStringLiteral("keepMask"))->isEnabled());
     QTest::keyClick(&w, Qt::Key_Return);
-    QCOMPARE(int(doc->annotations().objects.size()), 1);
-    QCOMPARE(doc->annotations().objects[0].label, std::string("disc"));
-    QVERIFY(doc->prompts().isEmpty());
+    QCOMPARE(int(doc->annotations()->annotations().objects.size()), 1);
+    QCOMPARE(doc->annotations()->annotations().objects[0].label, std::string("disc"));
+    QVERIFY(doc->prediction()->prompts().isEmpty());
     QTreeWidget* list = w.objectsPanel()->objectList();
     QTRY_COMPARE(list->topLevelItemCount(), 1);
     QVERIFY(list->topLevelItem(0)->text(0).contains(QStringLiteral("disc")));
     // Unchecking the object in the list hides it (an undoable edit).
     list->topLevelItem(0)->setCheckState(0, Qt::Unchecked);
-    QVERIFY(!doc->annotations().objects[0].visible);
+    QVERIFY(!doc->annotations()->annotations().objects[0].visible);
     QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
-    QVERIFY(doc->annotations().objects[0].visible);
+    QVERIFY(doc->annotations()->annotations().objects[0].visible);
     // Selected in the list, it is highlighted on the canvas; Delete removes it.
     QTRY_COMPARE(list->topLevelItem(0)->checkState(0), Qt::Checked);
     w.objectsPanel()->selectObject(1);
     QCOMPARE(w.canvas()->highlightedObject(), 1);
     QTest::keyClick(&w, Qt::Key_Delete);
-    QVERIFY(doc->annotations().objects.empty());
+    QVERIFY(doc->annotations()->annotations().objects.empty());
     QTRY_COMPARE(w.canvas()->highlightedObject(), 0);
 }
 
@@ -203,17 +204,18 @@ void TestCanvas::zoomKeepsImageCoordinates() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
     clickImage(w, discCentre(0));
-    const QPointF before = doc->prompts().points[0].position;
+    const QPointF before = doc->prediction()->prompts().points[0].position();
     const double z0 = w.canvas()->zoom();
     QTest::keyClick(&w, Qt::Key_Equal, Qt::ControlModifier);
     QTest::keyClick(&w, Qt::Key_Equal, Qt::ControlModifier);
     QVERIFY(w.canvas()->zoom() > z0 * 1.5);
-    QCOMPARE(doc->prompts().points[0].position, before);
+    QCOMPARE(doc->prediction()->prompts().points[0].position(), before);
     // A click at the zoomed view lands on the same image pixel it shows.
     w.canvas()->centerOn(discCentre(0));
     clickImage(w, discCentre(0) + QPointF(10, 5), Qt::RightButton);
-    QVERIFY(QLineF(doc->prompts().points[1].position, discCentre(0) + QPointF(10, 5)).length() <
-            1.0);
+    QVERIFY(
+        QLineF(doc->prediction()->prompts().points[1].position(), discCentre(0) + QPointF(10, 5))
+            .length() < 1.0);
     QTest::keyClick(&w, Qt::Key_0, Qt::ControlModifier);
     QVERIFY(std::abs(w.canvas()->zoom() - z0) < 1e-6);
 }
@@ -222,15 +224,15 @@ void TestCanvas::thresholdSlider() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
     clickImage(w, discCentre(0));
-    QTRY_VERIFY(doc->hasPrediction());
-    const auto base = doc->currentMask().area();
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    const auto base = doc->prediction()->currentMask().area();
     QSlider* slider = w.findChild<QSlider*>(QStringLiteral("thresholdSlider"));
     QVERIFY(slider);
     slider->setValue(slider->value() + 48);  // +3 logits
-    QCOMPARE(doc->threshold(), 3.0);
-    QVERIFY(doc->currentMask().area() < base);
+    QCOMPARE(doc->prediction()->threshold(), 3.0);
+    QVERIFY(doc->prediction()->currentMask().area() < base);
     QTest::keyClick(&w, Qt::Key_BracketLeft);
-    QCOMPARE(doc->threshold(), 2.5);
+    QCOMPARE(doc->prediction()->threshold(), 2.5);
     QCOMPARE(slider->value(), 40);
 }
 
@@ -241,33 +243,33 @@ void TestCanvas::nextPreviousRestoresAnnotations() {
     QVERIFY(images);
     QCOMPARE(images->count(), 3);
     clickImage(w, discCentre(0));
-    QTRY_VERIFY(doc->hasPrediction());
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
     QTest::keyClick(&w, Qt::Key_Return);
-    const BinaryMask kept = doc->annotations().objects[0].mask;
+    const BinaryMask kept = doc->annotations()->annotations().objects[0].mask;
     QTest::keyClick(&w, Qt::Key_D);
-    QCOMPARE(doc->currentIndex(), 1);
+    QCOMPARE(doc->session()->currentIndex(), 1);
     QCOMPARE(images->currentRow(), 1);
-    QVERIFY(doc->annotations().objects.empty());
-    QVERIFY(doc->images().isAnnotated(0));
+    QVERIFY(doc->annotations()->annotations().objects.empty());
+    QVERIFY(doc->session()->images().isAnnotated(0));
     QVERIFY(QFile::exists(m_dir->filePath(QStringLiteral(".samdesk/annotations/img0.png.json"))));
     QTest::keyClick(&w, Qt::Key_PageDown);
-    QCOMPARE(doc->currentIndex(), 2);
+    QCOMPARE(doc->session()->currentIndex(), 2);
     QTest::keyClick(&w, Qt::Key_PageUp);
     QTest::keyClick(&w, Qt::Key_A);
-    QCOMPARE(doc->currentIndex(), 0);
-    QCOMPARE(int(doc->annotations().objects.size()), 1);
-    QVERIFY(doc->annotations().objects[0].mask == kept);
+    QCOMPARE(doc->session()->currentIndex(), 0);
+    QCOMPARE(int(doc->annotations()->annotations().objects.size()), 1);
+    QVERIFY(doc->annotations()->annotations().objects[0].mask == kept);
     QVERIFY(w.windowTitle().contains(QStringLiteral("img0.png")));
     // The list opens an image too.
     QTest::mouseClick(images->viewport(), Qt::LeftButton, {},
                       images->visualItemRect(images->item(2)).center());
-    QCOMPARE(doc->currentIndex(), 2);
+    QCOMPARE(doc->session()->currentIndex(), 2);
 }
 
 void TestCanvas::clickOutsideImageDoesNothing() {
     MainWindow& w = *m_window;
     QTest::mouseClick(w.canvas()->viewport(), Qt::LeftButton, {}, QPoint(2, 2));
-    QVERIFY(w.document()->prompts().isEmpty());
+    QVERIFY(w.document()->prediction()->prompts().isEmpty());
 }
 
 QTEST_MAIN(TestCanvas)

@@ -43,7 +43,7 @@ void TestEncodeProgress::progressAndCancel() {
 
     QTest::mouseClick(cancel, Qt::LeftButton);
     gates.encodeBlock.release(1);
-    QTRY_COMPARE(w.document()->encodeState(), AnnotationDocument::EncodeState::Cancelled);
+    QTRY_COMPARE(w.document()->session()->encodeState(), DocumentSession::EncodeState::Cancelled);
     QCOMPARE(gates.blocksDone.load(), 3);
     QTRY_VERIFY(!bar->isVisible());
     QVERIFY(!cancel->isVisible());
@@ -51,14 +51,14 @@ void TestEncodeProgress::progressAndCancel() {
     // The window answers at once: the click is a prompt, and it starts the encode again.
     gates.gatePredict = false;
     clickImage(w, discCentre(0));
-    QCOMPARE(w.document()->prompts().points.size(), 1);
-    QCOMPARE(w.document()->encodeState(), AnnotationDocument::EncodeState::Encoding);
+    QCOMPARE(w.document()->prediction()->prompts().points.size(), 1);
+    QCOMPARE(w.document()->session()->encodeState(), DocumentSession::EncodeState::Encoding);
     QTRY_VERIFY(bar->isVisible());
     gates.gateEncode = false;
     gates.encodeBlock.release(Gates::kBlocks);
-    QTRY_COMPARE_WITH_TIMEOUT(w.document()->encodeState(), AnnotationDocument::EncodeState::Ready,
-                              20000);
-    QTRY_VERIFY_WITH_TIMEOUT(w.document()->hasPrediction(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.document()->session()->encodeState(),
+                              DocumentSession::EncodeState::Ready, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.document()->prediction()->hasPrediction(), 20000);
     QVERIFY(!bar->isVisible());
 }
 

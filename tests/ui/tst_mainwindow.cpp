@@ -74,7 +74,7 @@ void TestMainWindow::recentFilesAndLayoutRemembered() {
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.openFolder(dir.path()));
-        window.document()->setThreshold(1.5);
+        window.document()->prediction()->setThreshold(1.5);
         window.close();
     }
     samdesk::AppSettings settings;
@@ -83,7 +83,7 @@ void TestMainWindow::recentFilesAndLayoutRemembered() {
     samdesk::MainWindow again;
     again.restoreSettings(false);
     QCOMPARE(again.size(), QSize(1111, 777));
-    QCOMPARE(again.document()->threshold(), 1.5);
+    QCOMPARE(again.document()->prediction()->threshold(), 1.5);
 }
 
 QTEST_MAIN(TestMainWindow)

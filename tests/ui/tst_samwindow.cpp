@@ -36,12 +36,13 @@ namespace {
 const QString kData = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 }
 
-#define WAIT_SAM_READY(w)                                                                     \
-    do {                                                                                      \
-        QTRY_VERIFY_WITH_TIMEOUT((w).document()->isSam() && !(w).document()->engineLoading(), \
-                                 30000);                                                      \
-        QTRY_COMPARE_WITH_TIMEOUT((w).document()->encodeState(),                              \
-                                  AnnotationDocument::EncodeState::Ready, 30000);             \
+#define WAIT_SAM_READY(w)                                                                      \
+    do {                                                                                       \
+        QTRY_VERIFY_WITH_TIMEOUT(                                                              \
+            (w).document()->session()->isSam() && !(w).document()->session()->engineLoading(), \
+            30000);                                                                            \
+        QTRY_COMPARE_WITH_TIMEOUT((w).document()->session()->encodeState(),                    \
+                                  DocumentSession::EncodeState::Ready, 30000);                 \
     } while (0)
 
 class TestSamWindow : public QObject {
@@ -97,23 +98,23 @@ void TestSamWindow::clickGivesCandidates() {
     QVERIFY(w.engineLabel()->text().contains(QStringLiteral("SAM custom")));
     QVERIFY(w.engineLabel()->text().contains(QStringLiteral("cpu, float32")));
     clickImage(w, QPointF(128, 96));
-    QTRY_VERIFY(doc->hasPrediction());
-    QCOMPARE(doc->candidateCount(), 3);
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QCOMPARE(doc->prediction()->candidateCount(), 3);
     int best = 0;
     for (int i = 0; i < 3; ++i) {
-        QVERIFY(std::isfinite(doc->candidateScore(i)));
-        if (doc->candidateScore(i) > doc->candidateScore(best))
+        QVERIFY(std::isfinite(doc->prediction()->candidateScore(i)));
+        if (doc->prediction()->candidateScore(i) > doc->prediction()->candidateScore(best))
             best = i;
         QToolButton* b = w.candidatesPanel()->candidateButton(i);
         QVERIFY(b->isVisible());
         QVERIFY(b->text().contains(QStringLiteral("IoU")));
     }
-    QCOMPARE(doc->selectedCandidate(), best);
+    QCOMPARE(doc->prediction()->selectedCandidate(), best);
     QVERIFY(w.candidatesPanel()->candidateButton(best)->isChecked());
     const int other = (best + 1) % 3;
     QTest::keyClick(&w, Qt::Key(Qt::Key_1 + other));
-    QCOMPARE(doc->selectedCandidate(), other);
-    QVERIFY(doc->currentMask() == doc->candidateMask(other));
+    QCOMPARE(doc->prediction()->selectedCandidate(), other);
+    QVERIFY(doc->prediction()->currentMask() == doc->prediction()->candidateMask(other));
     QVERIFY(w.candidatesPanel()->candidateButton(other)->isChecked());
 }
 
@@ -121,43 +122,43 @@ void TestSamWindow::secondClickRefines() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
     clickImage(w, QPointF(128, 96));
-    QTRY_VERIFY(doc->hasPrediction());
-    QSignalSpy changed(doc, &AnnotationDocument::predictionChanged);
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QSignalSpy changed(doc->prediction(), &DocumentPrediction::predictionChanged);
     clickImage(w, QPointF(166, 58), Qt::RightButton);
     // The previous choice's low-res logits go with the new prompts (the refinement loop).
-    QVERIFY(doc->prompts().hint.logits);
-    QCOMPARE(doc->prompts().hint.logits->width, 64);
-    QTRY_COMPARE(doc->candidateCount(), 1);
+    QVERIFY(doc->prediction()->prompts().hint.logits);
+    QCOMPARE(doc->prediction()->prompts().hint.logits->width, 64);
+    QTRY_COMPARE(doc->prediction()->candidateCount(), 1);
     QVERIFY(!changed.isEmpty());
     QVERIFY(!w.candidatesPanel()->candidateButton(1)->isVisible());
     // Without the loop (the toggle off) the same prompts decode without the hint: another mask.
-    const BinaryMask withHint = doc->currentMask();
-    doc->setRefineWithPrevious(false);
+    const BinaryMask withHint = doc->prediction()->currentMask();
+    doc->prediction()->setRefineWithPrevious(false);
     doc->undoStack()->undo();
-    QTRY_COMPARE(doc->candidateCount(), 3);
+    QTRY_COMPARE(doc->prediction()->candidateCount(), 3);
     doc->undoStack()->redo();
-    QVERIFY(doc->prompts().hint.logits);  // still recorded with the prompts
-    QTRY_COMPARE(doc->candidateCount(), 1);
-    QVERIFY(!(doc->currentMask() == withHint));
-    doc->setRefineWithPrevious(true);
+    QVERIFY(doc->prediction()->prompts().hint.logits);  // still recorded with the prompts
+    QTRY_COMPARE(doc->prediction()->candidateCount(), 1);
+    QVERIFY(!(doc->prediction()->currentMask() == withHint));
+    doc->prediction()->setRefineWithPrevious(true);
     doc->undoStack()->undo();
-    QTRY_COMPARE(doc->candidateCount(), 3);
+    QTRY_COMPARE(doc->prediction()->candidateCount(), 3);
     doc->undoStack()->redo();
-    QTRY_COMPARE(doc->candidateCount(), 1);
-    QVERIFY(doc->currentMask() == withHint);
+    QTRY_COMPARE(doc->prediction()->candidateCount(), 1);
+    QVERIFY(doc->prediction()->currentMask() == withHint);
 }
 
 void TestSamWindow::keepRecordsSam() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
     clickImage(w, QPointF(128, 96));
-    QTRY_VERIFY(doc->hasPrediction());
-    const float score = doc->candidateScore(doc->selectedCandidate());
-    const BinaryMask mask = doc->currentMask();
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    const float score = doc->prediction()->candidateScore(doc->prediction()->selectedCandidate());
+    const BinaryMask mask = doc->prediction()->currentMask();
     QTRY_VERIFY(w.action(QStringLiteral("keepMask"))->isEnabled());
     QTest::keyClick(&w, Qt::Key_Enter);
-    QCOMPARE(int(doc->annotations().objects.size()), 1);
-    const AnnotationObject& o = doc->annotations().objects[0];
+    QCOMPARE(int(doc->annotations()->annotations().objects.size()), 1);
+    const AnnotationObject& o = doc->annotations()->annotations().objects[0];
     QCOMPARE(o.source, std::string("sam"));
     QVERIFY(std::abs(o.score - double(score)) < 1e-6);
     QVERIFY(o.mask == mask);
@@ -167,28 +168,28 @@ void TestSamWindow::refineObjectFromEarlierVisit() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
     clickImage(w, QPointF(128, 96));
-    QTRY_VERIFY(doc->hasPrediction());
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
     QTRY_VERIFY(w.action(QStringLiteral("keepMask"))->isEnabled());
     QTest::keyClick(&w, Qt::Key_Return);
-    const BinaryMask kept = doc->annotations().objects[0].mask;
+    const BinaryMask kept = doc->annotations()->annotations().objects[0].mask;
     // Away and back: the prompts the object was made with are forgotten.
     QTest::keyClick(&w, Qt::Key_D);
     QTest::keyClick(&w, Qt::Key_A);
-    QTRY_COMPARE(doc->encodeState(), AnnotationDocument::EncodeState::Ready);
-    QCOMPARE(int(doc->annotations().objects.size()), 1);
+    QTRY_COMPARE(doc->session()->encodeState(), DocumentSession::EncodeState::Ready);
+    QCOMPARE(int(doc->annotations()->annotations().objects.size()), 1);
     doc->refineObject(1);
-    QCOMPARE(doc->refiningObject(), 1);
-    QVERIFY(doc->prompts().isEmpty());
-    QVERIFY(doc->currentMask() == kept);  // its mask shows as the current mask
-    QVERIFY(doc->prompts().hint.logits);  // and goes to SAM with the first new prompt
-    QCOMPARE(doc->prompts().hint.logits->width, 64);
+    QCOMPARE(doc->prediction()->refiningObject(), 1);
+    QVERIFY(doc->prediction()->prompts().isEmpty());
+    QVERIFY(doc->prediction()->currentMask() == kept);  // its mask shows as the current mask
+    QVERIFY(doc->prediction()->prompts().hint.logits);  // and goes to SAM with the first new prompt
+    QCOMPARE(doc->prediction()->prompts().hint.logits->width, 64);
     clickImage(w, QPointF(166, 58), Qt::RightButton);
-    QVERIFY(doc->prompts().hint.logits);
-    QTRY_VERIFY(doc->hasPrediction());
-    QCOMPARE(doc->candidateCount(), 1);
+    QVERIFY(doc->prediction()->prompts().hint.logits);
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QCOMPARE(doc->prediction()->candidateCount(), 1);
     QTest::keyClick(&w, Qt::Key_Return);
-    QCOMPARE(int(doc->annotations().objects.size()), 1);  // replaced, not added
-    QCOMPARE(doc->refiningObject(), 0);
+    QCOMPARE(int(doc->annotations()->annotations().objects.size()), 1);  // replaced, not added
+    QCOMPARE(doc->prediction()->refiningObject(), 0);
 }
 
 void TestSamWindow::brokenCheckpointKeepsEngine_data() {
@@ -209,15 +210,15 @@ void TestSamWindow::brokenCheckpointKeepsEngine() {
     QVERIFY2(box->text().contains(file), qPrintable(box->text()));
     QVERIFY(box->text().contains(QStringLiteral("Still using SAM custom")));
     box->close();
-    QVERIFY(!doc->engineLoading());
-    QVERIFY(doc->isSam());
-    QVERIFY(doc->engine().checkpoint.endsWith(QStringLiteral("checkpoint.pth")));
+    QVERIFY(!doc->session()->engineLoading());
+    QVERIFY(doc->session()->isSam());
+    QVERIFY(doc->session()->engine().checkpoint.endsWith(QStringLiteral("checkpoint.pth")));
     QVERIFY(w.engineLabel()->text().contains(QStringLiteral("SAM custom")));
     // Still usable.
-    QTRY_COMPARE(doc->encodeState(), AnnotationDocument::EncodeState::Ready);
+    QTRY_COMPARE(doc->session()->encodeState(), DocumentSession::EncodeState::Ready);
     clickImage(w, QPointF(128, 96));
-    QTRY_VERIFY(doc->hasPrediction());
-    QCOMPARE(doc->candidateCount(), 3);
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QCOMPARE(doc->prediction()->candidateCount(), 3);
 }
 
 void TestSamWindow::brokenCheckpointFromGrabCut() {
@@ -227,13 +228,13 @@ void TestSamWindow::brokenCheckpointFromGrabCut() {
     QVERIFY(w.openFolder(m_dir->path()));
     w.loadCheckpoint(kData + "broken_missing_key.pth");
     QTRY_VERIFY_WITH_TIMEOUT(w.findChild<QMessageBox*>(QStringLiteral("errorBox")), 30000);
-    QVERIFY(!w.document()->isSam());
-    QCOMPARE(w.document()->engine().name, QStringLiteral("GrabCut"));
+    QVERIFY(!w.document()->session()->isSam());
+    QCOMPARE(w.document()->session()->engine().name, QStringLiteral("GrabCut"));
     QVERIFY(w.engineLabel()->text().contains(QStringLiteral("GrabCut")));
     QVERIFY(!w.action(QStringLiteral("checkpointInfo"))->isEnabled());
-    QTRY_COMPARE(w.document()->encodeState(), AnnotationDocument::EncodeState::Ready);
+    QTRY_COMPARE(w.document()->session()->encodeState(), DocumentSession::EncodeState::Ready);
     clickImage(w, QPointF(128, 96));
-    QTRY_VERIFY(w.document()->hasPrediction());
+    QTRY_VERIFY(w.document()->prediction()->hasPrediction());
 }
 
 void TestSamWindow::infoDialogShowsConfig() {
@@ -290,7 +291,8 @@ void TestSamWindow::checkpointRemembered() {
     QVERIFY(w.openFolder(m_dir->path()));
     w.show();
     WAIT_SAM_READY(w);
-    QVERIFY(w.document()->engine().checkpoint.endsWith(QStringLiteral("checkpoint.pth")));
+    QVERIFY(
+        w.document()->session()->engine().checkpoint.endsWith(QStringLiteral("checkpoint.pth")));
 }
 
 // A click upsamples only the best candidate; the thumbnails are made at their own size; the
@@ -299,15 +301,15 @@ void TestSamWindow::candidatesUpsampledOnDemand() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
     clickImage(w, QPointF(128, 96));
-    QTRY_VERIFY(doc->hasPrediction());
-    QCOMPARE(doc->candidateCount(), 3);
-    const QSize size = doc->image().size();
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QCOMPARE(doc->prediction()->candidateCount(), 3);
+    const QSize size = doc->session()->image().size();
     for (int i = 0; i < 3; ++i) {
-        const BinaryMask full = doc->candidateMask(i);
+        const BinaryMask full = doc->prediction()->candidateMask(i);
         QCOMPARE(full.width(), size.width());
         // At the image's own scale, a region is that part of the full mask.
         const QRect region(10, 20, 60, 40);
-        const BinaryMask part = doc->candidateMaskScaled(i, size, region);
+        const BinaryMask part = doc->prediction()->candidateMaskScaled(i, size, region);
         QCOMPARE(part.width(), 60);
         QCOMPARE(part.height(), 40);
         int differ = 0;
@@ -317,29 +319,32 @@ void TestSamWindow::candidatesUpsampledOnDemand() {
         QCOMPARE(differ, 0);
         // The box from a reduced mask holds the exact box (a small image: 512 is full size).
         const PixelRect exact = full.boundingBox();
-        const QRect box = doc->candidateBounds(i);
+        const QRect box = doc->prediction()->candidateBounds(i);
         QVERIFY(box.contains(QRect(exact.x, exact.y, exact.width, exact.height)));
         // A thumbnail-sized mask of the whole image.
-        const BinaryMask thumb = doc->candidateMaskScaled(i, QSize(40, 30), QRect(0, 0, 40, 30));
+        const BinaryMask thumb =
+            doc->prediction()->candidateMaskScaled(i, QSize(40, 30), QRect(0, 0, 40, 30));
         QCOMPARE(thumb.width(), 40);
-        QVERIFY(doc->candidateMaskScaled(i, QSize(40, 30), QRect(30, 0, 20, 10)).isNull());
+        QVERIFY(doc->prediction()
+                    ->candidateMaskScaled(i, QSize(40, 30), QRect(30, 0, 20, 10))
+                    .isNull());
     }
-    const int other = (doc->selectedCandidate() + 1) % 3;
-    doc->selectCandidate(other);
-    QVERIFY(doc->currentMask() == doc->candidateMask(other));
+    const int other = (doc->prediction()->selectedCandidate() + 1) % 3;
+    doc->prediction()->selectCandidate(other);
+    QVERIFY(doc->prediction()->currentMask() == doc->prediction()->candidateMask(other));
     QVERIFY(!w.candidatesPanel()->candidateButton(other)->icon().isNull());
 }
 
 void TestSamWindow::revisitFromDiskCache() {
     // init() encoded image_a with the encoder, and the engine stored it.
     AnnotationDocument* doc = m_window->document();
-    QCOMPARE(doc->lastEncodeSource(), AnnotationDocument::EncodeSource::Encoder);
-    QCOMPARE(m_window->document()->engine().cacheDirectory, m_dir->filePath("cache"));
+    QCOMPARE(doc->session()->lastEncodeSource(), DocumentSession::EncodeSource::Encoder);
+    QCOMPARE(m_window->document()->session()->engine().cacheDirectory, m_dir->filePath("cache"));
     QTRY_COMPARE_WITH_TIMEOUT(EmbeddingCache(m_dir->filePath("cache").toStdString()).entryCount(),
                               std::size_t(2), 30000);  // image_b was encoded ahead
     clickImage(*m_window, QPointF(128, 96));
-    QTRY_VERIFY(doc->hasPrediction());
-    const BinaryMask before = doc->currentMask();
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    const BinaryMask before = doc->prediction()->currentMask();
 
     // The next run of the app: a new window, a new engine, nothing in memory.
     m_window.reset();
@@ -348,26 +353,29 @@ void TestSamWindow::revisitFromDiskCache() {
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QVERIFY(w.openImage(m_dir->filePath("image_a.png")));
-    QTRY_COMPARE_WITH_TIMEOUT(w.document()->encodeState(), AnnotationDocument::EncodeState::Ready,
+    QTRY_COMPARE_WITH_TIMEOUT(w.document()->session()->encodeState(),
+                              DocumentSession::EncodeState::Ready,
                               30000);  // GrabCut, the engine without a checkpoint
-    QSignalSpy progress(w.document(), &AnnotationDocument::encodeProgress);
+    QSignalSpy progress(w.document()->session(), &DocumentSession::encodeProgress);
     w.loadCheckpoint(kData + "checkpoint.pth");
     WAIT_SAM_READY(w);
-    QCOMPARE(w.document()->lastEncodeSource(), AnnotationDocument::EncodeSource::DiskCache);
+    QCOMPARE(w.document()->session()->lastEncodeSource(), DocumentSession::EncodeSource::DiskCache);
     for (const QList<QVariant>& p : progress)
         QCOMPARE(p.at(0).toInt(), 0);  // no encoder block ran
-    QVERIFY(w.document()->lastReadyMs() > 0);
+    QVERIFY(w.document()->session()->lastReadyMs() > 0);
     clickImage(w, QPointF(128, 96));
-    QTRY_VERIFY(w.document()->hasPrediction());
-    QVERIFY(w.document()->currentMask() == before);  // the same masks as after the encoder
+    QTRY_VERIFY(w.document()->prediction()->hasPrediction());
+    QVERIFY(w.document()->prediction()->currentMask() ==
+            before);  // the same masks as after the encoder
 
     // With the cache off, the image is encoded again.
     w.setEmbeddingCache(false, m_dir->filePath("cache"), EmbeddingCache::kDefaultMaxBytes);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        !w.document()->engineLoading() && w.document()->engine().cacheDirectory.isEmpty(), 30000);
-    QTRY_COMPARE_WITH_TIMEOUT(w.document()->encodeState(), AnnotationDocument::EncodeState::Ready,
-                              30000);
-    QCOMPARE(w.document()->lastEncodeSource(), AnnotationDocument::EncodeSource::Encoder);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.document()->session()->engineLoading() &&
+                                 w.document()->session()->engine().cacheDirectory.isEmpty(),
+                             30000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.document()->session()->encodeState(),
+                              DocumentSession::EncodeState::Ready, 30000);
+    QCOMPARE(w.document()->session()->lastEncodeSource(), DocumentSession::EncodeSource::Encoder);
 }
 
 void TestSamWindow::cacheDialog() {
@@ -401,7 +409,8 @@ void TestSamWindow::cacheDialog() {
     AppSettings settings;
     QCOMPARE(settings.embeddingCacheDirectory(), elsewhere);
     QCOMPARE(settings.embeddingCacheMaxBytes(), quint64(512) << 20);
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->document()->engine().cacheDirectory, elsewhere, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->document()->session()->engine().cacheDirectory, elsewhere,
+                              30000);
     WAIT_SAM_READY(*m_window);
     QTRY_VERIFY_WITH_TIMEOUT(EmbeddingCache(elsewhere.toStdString()).entryCount() >= 1, 30000);
 }

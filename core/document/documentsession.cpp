@@ -1,0 +1,212 @@
+// DocumentSession: the image list, the current image's pixels, the engine and the encodes.
+#include "core/document/documentsession.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QImageReader>
+
+#include "core/document/inferencethread.h"
+
+namespace samdesk {
+
+DocumentSession::DocumentSession(EngineFactory factory, QObject* parent) : QObject(parent) {
+    qRegisterMetaType<samdesk::DocumentSession::EncodeState>();
+    m_inference = new InferenceThread(std::move(factory), this);
+    connectWorker();
+    m_engineLoading = true;
+    m_inference->worker()->requestEngine(EngineChoice{});
+}
+
+DocumentSession::~DocumentSession() = default;
+
+InferenceWorker* DocumentSession::worker() const {
+    return m_inference->worker();
+}
+
+void DocumentSession::connectWorker() {
+    InferenceWorker* w = m_inference->worker();
+    connect(w, &InferenceWorker::engineReady, this, &DocumentSession::onEngineReady);
+    connect(w, &InferenceWorker::engineFailed, this, &DocumentSession::onEngineFailed);
+    connect(w, &InferenceWorker::encodeProgress, this,
+            [this](const QString& key, int done, int total) {
+                if (key == m_imageKey && m_encodeState == EncodeState::Encoding)
+                    Q_EMIT encodeProgress(done, total);
+            });
+    connect(w, &InferenceWorker::encoded, this, &DocumentSession::onEncoded);
+    connect(w, &InferenceWorker::encodeFailed, this, &DocumentSession::onEncodeFailed);
+    connect(w, &InferenceWorker::prefetched, this, [this](const QString& key, const QImage& image) {
+        m_aheadKey = key;
+        m_aheadImage = image;
+    });
+}
+
+// ---- Images -----------------------------------------------------------------------------------
+
+QString DocumentSession::keyFor(const QString& path) const {
+    const QFileInfo info(path);
+    if (path.startsWith(QLatin1String(":/")))
+        return path;
+    return QStringLiteral("%1|%2|%3")
+        .arg(info.absoluteFilePath())
+        .arg(info.size())
+        .arg(info.lastModified().toMSecsSinceEpoch());
+}
+
+void DocumentSession::setImages(ImageFolder folder) {
+    m_folder = std::move(folder);
+}
+
+bool DocumentSession::showImage(int index) {
+    const QString path = m_folder.absolutePath(index);
+    const QString key = keyFor(path);
+    QImage image;
+    if (key == m_aheadKey && !m_aheadImage.isNull()) {
+        image = m_aheadImage;  // read on the inference thread with its encoding ahead
+    } else {
+        QImageReader reader(path);
+        reader.setAutoTransform(true);
+        image = reader.read();
+        if (image.isNull()) {
+            Q_EMIT error(tr("Cannot open %1: %2").arg(path, reader.errorString()));
+            return false;
+        }
+    }
+    m_aheadKey.clear();
+    m_aheadImage = QImage();
+    m_image = std::move(image);
+    m_index = index;
+    m_imageKey = key;
+    return true;
+}
+
+void DocumentSession::announceImage() {
+    Q_EMIT currentImageChanged();
+}
+
+void DocumentSession::markAnnotated() {
+    if (m_index < 0 || m_folder.isAnnotated(m_index))
+        return;
+    m_folder.setAnnotated(m_index, true);
+    Q_EMIT annotatedChanged(m_index, true);
+}
+
+// ---- Engine -----------------------------------------------------------------------------------
+
+void DocumentSession::loadCheckpoint(const QString& path, const QString& device,
+                                     const QString& precision) {
+    EngineChoice choice;
+    choice.checkpoint = path.toStdString();
+    choice.device = device.toStdString();
+    choice.dtype = precision.toStdString();
+    choice.cacheDirectory = m_cacheDirectory.toStdString();
+    choice.cacheMaxBytes = m_cacheMaxBytes;
+    m_engineLoading = true;
+    Q_EMIT engineLoadingChanged(true);
+    Q_EMIT message(tr("Loading %1...").arg(QFileInfo(path).fileName()));
+    m_inference->worker()->requestEngine(choice);
+}
+
+void DocumentSession::setEmbeddingCache(const QString& directory, quint64 maxBytes) {
+    m_cacheDirectory = directory;
+    m_cacheMaxBytes = maxBytes;
+}
+
+void DocumentSession::useGrabCut() {
+    m_engineLoading = true;
+    Q_EMIT engineLoadingChanged(true);
+    m_inference->worker()->requestEngine(EngineChoice{});
+}
+
+void DocumentSession::onEngineReady(const EngineStatus& status) {
+    m_engine = status;
+    ++m_engineGeneration;
+    m_engineLoading = false;
+    Q_EMIT engineLoadingChanged(false);
+    Q_EMIT engineChanged();
+    if (!status.checkpoint.isEmpty()) {
+        QString text = tr("%1 loaded (%2)").arg(status.name, status.device);
+        if (status.device.startsWith(QLatin1String("cpu")) && cudaDeviceAvailable())
+            text += tr(" - a CUDA GPU is available: Model > Device > CUDA GPU");
+        if (!status.cacheError.isEmpty())
+            text += tr(" - no embedding cache: %1").arg(status.cacheError);
+        Q_EMIT message(text);
+    }
+    // The worker dropped the old engine's sessions: encode the current image again.
+    if (!m_image.isNull())
+        requestEncode();
+}
+
+void DocumentSession::onEngineFailed(const QString& checkpoint, const QString& message) {
+    m_engineLoading = false;
+    Q_EMIT engineLoadingChanged(false);
+    Q_EMIT engineFailed(checkpoint, message);
+    // The previous engine keeps running; if an encode was cancelled by the attempt, redo it.
+    if (!m_image.isNull() && m_encodeState != EncodeState::Ready)
+        requestEncode();
+}
+
+// ---- Encoding ---------------------------------------------------------------------------------
+
+void DocumentSession::setEncodeState(EncodeState state) {
+    if (m_encodeState == state)
+        return;
+    m_encodeState = state;
+    Q_EMIT encodeStateChanged(state);
+}
+
+void DocumentSession::requestEncode() {
+    if (m_image.isNull())
+        return;
+    setEncodeState(EncodeState::Encoding);
+    m_encodeClock.start();
+    Q_EMIT encodeProgress(0, 0);
+    m_inference->worker()->requestEncode({m_imageKey, m_image, QString()});
+}
+
+void DocumentSession::requestPrefetch() {
+    if (m_index + 1 >= m_folder.count())
+        return;
+    const QString path = m_folder.absolutePath(m_index + 1);
+    m_inference->worker()->requestPrefetch({keyFor(path), QImage(), path});
+}
+
+void DocumentSession::cancelEncode() {
+    if (m_encodeState == EncodeState::Encoding)
+        m_inference->worker()->cancelEncode();
+}
+
+void DocumentSession::onEncoded(const QString& key, double ms, bool reused, bool fromCache,
+                                const QString& cacheNote) {
+    if (key != m_imageKey)
+        return;
+    const bool repeat = reused && key == m_sourceKey && m_engineGeneration == m_sourceGeneration;
+    if (!repeat) {
+        m_lastEncodeSource = reused      ? EncodeSource::Memory
+                             : fromCache ? EncodeSource::DiskCache
+                                         : EncodeSource::Encoder;
+        m_sourceKey = key;
+        m_sourceGeneration = m_engineGeneration;
+        m_lastEncodeMs = ms;
+        m_lastReadyMs = m_encodeClock.isValid() ? double(m_encodeClock.nsecsElapsed()) / 1e6 : 0.0;
+    }
+    setEncodeState(EncodeState::Ready);
+    if (fromCache)
+        Q_EMIT message(tr("Embedding read from the cache in %1 ms").arg(ms, 0, 'f', 0));
+    else if (!reused)
+        Q_EMIT message(tr("Image encoded in %1 s").arg(ms / 1000.0, 0, 'f', 2) +
+                       (cacheNote.isEmpty() ? QString() : tr(" (%1)").arg(cacheNote)));
+    Q_EMIT encoded();
+    requestPrefetch();
+}
+
+void DocumentSession::onEncodeFailed(const QString& key, const QString& text, bool cancelled) {
+    if (key != m_imageKey)
+        return;
+    setEncodeState(cancelled ? EncodeState::Cancelled : EncodeState::Failed);
+    if (cancelled)
+        Q_EMIT message(tr("Encoding cancelled: add a prompt to encode again"));
+    else
+        Q_EMIT error(tr("Cannot encode the image: %1").arg(text));
+}
+
+}  // namespace samdesk

@@ -1,0 +1,138 @@
+// The document's image session: the images being annotated (a folder or one image), the current
+// image's pixels, the engine on the inference thread (loading a checkpoint, the embedding cache)
+// and the encode state of the current image, with encoding ahead of the next image. It knows
+// nothing of prompts or objects; the AnnotationDocument switches images through it and the
+// other parts react to what it reports. QtCore/QtGui only.
+//
+// Thread affinity: the UI thread. The inference thread's results arrive as queued signals.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QObject>
+
+#include "core/document/imagefolder.h"
+#include "core/document/inferencetypes.h"
+
+namespace samdesk {
+
+class InferenceThread;
+class InferenceWorker;
+
+class DocumentSession : public QObject {
+    Q_OBJECT
+public:
+    enum class EncodeState { NoImage, Encoding, Ready, Cancelled, Failed };
+    Q_ENUM(EncodeState)
+    // How the current image was made ready: by the encoder, from the embedding cache on disk,
+    // or from memory (encoded earlier in this run, or ahead of time). A repeated request
+    // answered from memory (the engine was just loaded) does not hide how it was first made.
+    enum class EncodeSource { None, Encoder, Memory, DiskCache };
+    Q_ENUM(EncodeSource)
+
+    // `factory` makes engines on the inference thread (createEngine in the app). The session
+    // starts with GrabCut; call loadCheckpoint() for SAM.
+    explicit DocumentSession(EngineFactory factory, QObject* parent = nullptr);
+    ~DocumentSession() override;
+
+    // ---- Images (switched by AnnotationDocument, which saves and resets the other parts) ----
+    const ImageFolder& images() const { return m_folder; }
+    ImageFolder& images() { return m_folder; }
+    int currentIndex() const { return m_index; }
+    QString currentImagePath() const { return m_folder.absolutePath(m_index); }
+    const QImage& image() const { return m_image; }
+    // Names the image's content (path, size, modification time): results of the inference
+    // thread are matched to the image with it.
+    const QString& imageKey() const { return m_imageKey; }
+    QString keyFor(const QString& path) const;
+
+    // Replaces the image list (nothing is shown until showImage()).
+    void setImages(ImageFolder folder);
+    // Reads the image at `index` of the list and makes it current, without telling observers
+    // (announceImage() does, once the other parts are reset). False, with error(), when the
+    // file cannot be read: then nothing changes.
+    bool showImage(int index);
+    void announceImage();  // currentImageChanged(), then the encode of the new image
+    void announceImageList() { Q_EMIT imageListChanged(); }
+    // Marks the current image as having saved annotations (the image list shows it).
+    void markAnnotated();
+
+    // ---- Engine -------------------------------------------------------------------------------
+    // Loads a SAM checkpoint on the inference thread; engineChanged() or engineFailed() follows.
+    // On failure the current engine stays. precision: "auto", "float32", "bfloat16", "float16".
+    void loadCheckpoint(const QString& path, const QString& device = QStringLiteral("cpu"),
+                        const QString& precision = QStringLiteral("auto"));
+    // The on-disk embedding cache for the next checkpoint loaded (empty directory: none).
+    void setEmbeddingCache(const QString& directory, quint64 maxBytes);
+    QString embeddingCacheDirectory() const { return m_cacheDirectory; }
+    void useGrabCut();
+    bool engineLoading() const { return m_engineLoading; }
+    const EngineStatus& engine() const { return m_engine; }
+    bool isSam() const { return !m_engine.checkpoint.isEmpty(); }
+    // Increases with every engine loaded: a mask hint of an older engine must not be fed back.
+    int engineGeneration() const { return m_engineGeneration; }
+
+    // ---- Encoding -----------------------------------------------------------------------------
+    EncodeState encodeState() const { return m_encodeState; }
+    EncodeSource lastEncodeSource() const { return m_lastEncodeSource; }
+    // Milliseconds from the encode request (opening the image) to Ready, and the inference
+    // thread's part of it (the encoder run, or reading the cache entry).
+    double lastReadyMs() const { return m_lastReadyMs; }
+    double lastEncodeMs() const { return m_lastEncodeMs; }
+    void requestEncode();
+    // Encodes the next image of the folder ahead of time, when the inference thread is idle.
+    void requestPrefetch();
+    // Stops the running encode between encoder blocks; prompts wait until the image is encoded
+    // again (a new prompt restarts it).
+    void cancelEncode();
+
+    // For the prediction part: decode requests go to the worker, results come from it.
+    InferenceWorker* worker() const;
+
+Q_SIGNALS:
+    void imageListChanged();
+    void currentImageChanged();
+    void annotatedChanged(int index, bool annotated);
+    void engineChanged();
+    void engineLoadingChanged(bool loading);
+    void engineFailed(const QString& checkpoint, const QString& message);
+    void encodeStateChanged(samdesk::DocumentSession::EncodeState state);
+    void encodeProgress(int done, int total);
+    // The current image became Ready (after encodeStateChanged): waiting prompts can decode.
+    void encoded();
+    void message(const QString& text);
+    void error(const QString& text);
+
+private:
+    void connectWorker();
+    void setEncodeState(EncodeState state);
+    void onEngineReady(const EngineStatus& status);
+    void onEngineFailed(const QString& checkpoint, const QString& message);
+    void onEncoded(const QString& key, double ms, bool reused, bool fromCache,
+                   const QString& cacheNote);
+    void onEncodeFailed(const QString& key, const QString& message, bool cancelled);
+
+    InferenceThread* m_inference = nullptr;
+    EngineStatus m_engine;
+    int m_engineGeneration = 0;
+    bool m_engineLoading = false;
+    QString m_cacheDirectory;
+    quint64 m_cacheMaxBytes = 2ull << 30;
+
+    ImageFolder m_folder;
+    int m_index = -1;
+    QImage m_image;
+    QString m_imageKey;
+    QString m_aheadKey;  // the image read (and encoded) ahead of time, and its pixels
+    QImage m_aheadImage;
+
+    EncodeState m_encodeState = EncodeState::NoImage;
+    QElapsedTimer m_encodeClock;  // from the encode request to Ready
+    EncodeSource m_lastEncodeSource = EncodeSource::None;
+    QString m_sourceKey;  // the image and engine generation m_lastEncodeSource is about
+    int m_sourceGeneration = -1;
+    double m_lastReadyMs = 0;
+    double m_lastEncodeMs = 0;
+};
+
+}  // namespace samdesk
