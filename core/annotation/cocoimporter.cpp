@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/annotation/importmerge.h"
+#include "core/annotation/jsonfile.h"
 #include "core/annotation/polygon.h"
 #include "core/annotation/rle.h"
-#include "core/common/atomicfile.h"
 
 namespace samdesk {
 
@@ -79,15 +79,10 @@ Expected<BinaryMask> decodeSegmentation(const json& seg, int width, int height) 
 }  // namespace
 
 Expected<ImportReport> importCoco(const std::filesystem::path& file, const AnnotationStore& store) {
-    auto text = readFile(file);
-    if (!text)
-        return text.error();
-    json doc;
-    try {
-        doc = json::parse(text.value());
-    } catch (const json::exception& e) {
-        return Error::format(file.string() + ": not valid JSON (" + e.what() + ")");
-    }
+    auto parsed = readJsonFile(file);
+    if (!parsed)
+        return parsed.error();
+    const json& doc = parsed.value();
     const std::string origin = file.string();
     if (!doc.is_object() || !doc.contains("images") || !doc["images"].is_array() ||
         !doc.contains("annotations") || !doc["annotations"].is_array() ||

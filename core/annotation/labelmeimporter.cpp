@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/annotation/importmerge.h"
+#include "core/annotation/jsonfile.h"
 #include "core/annotation/polygon.h"
-#include "core/common/atomicfile.h"
 
 namespace samdesk {
 
@@ -61,15 +61,10 @@ Expected<Polygon> shapePolygon(const json& shape) {
 
 Status importFile(const fs::path& file, const AnnotationStore& store, ImportReport& report,
                   std::vector<Label>& labels) {
-    auto text = readFile(file);
-    if (!text)
-        return text.error();
-    json doc;
-    try {
-        doc = json::parse(text.value());
-    } catch (const json::exception& e) {
-        return Error::format(file.string() + ": not valid JSON (" + e.what() + ")");
-    }
+    auto parsed = readJsonFile(file);
+    if (!parsed)
+        return parsed.error();
+    const json& doc = parsed.value();
     if (!doc.is_object() || !doc.contains("shapes") || !doc["shapes"].is_array() ||
         !doc.contains("imagePath") || !doc["imagePath"].is_string() ||
         !doc.contains("imageWidth") || !doc["imageWidth"].is_number_integer() ||

@@ -11,6 +11,7 @@
 #include "core/checkpoint/samcheckpoint.h"
 #include "core/checkpoint/samcheckpointwriter.h"
 #include "tests/checkpoint/torchsave.h"
+#include "tests/common/testconfigs.h"
 
 using namespace samdesk;
 using namespace samdesk::testing;
@@ -26,29 +27,6 @@ std::uint64_t le(const std::string& s, std::size_t at, int n) {
     for (int i = n - 1; i >= 0; --i)
         v = (v << 8) | std::uint8_t(s[at + i]);
     return v;
-}
-
-// The smallest SAMv1 layout detection accepts: a few kB of weights.
-SamConfig microConfig() {
-    SamConfig c;
-    c.patchSize = 2;
-    c.imageSize = 8;
-    c.embedDim = 8;
-    c.depth = 2;
-    c.numHeads = 2;
-    c.mlpDim = 8;
-    c.windowSize = 2;
-    c.globalBlocks = {1};
-    c.promptDim = 8;
-    c.maskInChans = 4;
-    c.decoderDepth = 1;
-    c.decoderMlpDim = 8;
-    c.crossAttentionDim = 8;
-    c.numMaskTokens = 2;
-    c.iouHeadHiddenDim = 8;
-    c.iouHeadDepth = 2;
-    c.variant = "custom";
-    return c;
 }
 
 std::string tensorPickle(const std::string& storageType, std::int64_t elements, std::int64_t offset,
@@ -282,7 +260,7 @@ std::map<std::string, std::string> hostileFiles() {
     // SAMv1 state dicts with a missing key or a wrong shape (micro layout, safetensors to stay
     // small; the .pth forms are the fixtures' broken_*.pth).
     auto micro = [](const std::function<void(std::vector<FakeTensor>&)>& edit) {
-        auto tensors = samTensors(microConfig(), false);
+        auto tensors = samTensors(test::microConfig(), false);
         for (auto& t : tensors)
             t.dtype = DType::Float16;  // half the bytes: the corpus stays small
         edit(tensors);
@@ -336,8 +314,8 @@ std::map<std::string, std::string> seedFiles() {
     wrapped.wrapperKey = "model";
     wrapped.keyPrefix = "module.";
     wrapped.orderedDict = false;
-    s["micro-wrapped.pth"] = torchSaveBytes(samTensors(microConfig(), true), wrapped);
-    s["micro.pth"] = torchSaveBytes(samTensors(microConfig(), true));
+    s["micro-wrapped.pth"] = torchSaveBytes(samTensors(test::microConfig(), true), wrapped);
+    s["micro.pth"] = torchSaveBytes(samTensors(test::microConfig(), true));
     s["small.safetensors"] = safetensors(
         R"({"__metadata__":{"format":"pt"},"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})",
         std::string(8, 'x'));

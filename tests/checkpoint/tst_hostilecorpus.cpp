@@ -13,6 +13,7 @@
 #include "core/checkpoint/samcheckpoint.h"
 #include "core/checkpoint/ziparchive.h"
 #include "tests/checkpoint/torchsave.h"
+#include "tests/common/testconfigs.h"
 
 using namespace samdesk;
 using namespace samdesk::testing;
@@ -51,28 +52,6 @@ Expected<SamCheckpoint> throughEverything(const std::string& bytes, bool* inside
         return dict.error();
     *inside = recordsInside(dict.value(), bytes);
     return samCheckpointFromStateDict(std::move(dict).value(), "mem.pth");
-}
-
-SamConfig microConfig() {
-    SamConfig c;
-    c.patchSize = 2;
-    c.imageSize = 8;
-    c.embedDim = 8;
-    c.depth = 2;
-    c.numHeads = 2;
-    c.mlpDim = 8;
-    c.windowSize = 2;
-    c.globalBlocks = {1};
-    c.promptDim = 8;
-    c.maskInChans = 4;
-    c.decoderDepth = 1;
-    c.decoderMlpDim = 8;
-    c.crossAttentionDim = 8;
-    c.numMaskTokens = 2;
-    c.iouHeadHiddenDim = 8;
-    c.iouHeadDepth = 2;
-    c.variant = "custom";
-    return c;
 }
 
 std::string smallTorchSave() {
@@ -144,7 +123,7 @@ void TestHostileCorpus::everyTruncation_data() {
         return torchSaveBytes({{"w", DType::Float32, {3}, std::string(12, '\0'), 0}}, o);
     }()) << 1;
     QTest::newRow("micro SAM pth")
-        << QByteArray::fromStdString(torchSaveBytes(samTensors(microConfig(), false))) << 11;
+        << QByteArray::fromStdString(torchSaveBytes(samTensors(test::microConfig(), false))) << 11;
 }
 
 void TestHostileCorpus::everyTruncation() {
@@ -196,7 +175,7 @@ void TestHostileCorpus::everyBitFlip() {
 
 void TestHostileCorpus::randomMutations() {
     // Seeded: runs of 1-8 random bytes overwritten in a SAM-shaped checkpoint.
-    const std::string original = torchSaveBytes(samTensors(microConfig(), true));
+    const std::string original = torchSaveBytes(samTensors(test::microConfig(), true));
     std::mt19937 rng(12345);
     int loaded = 0;
     for (int round = 0; round < 1500; ++round) {
