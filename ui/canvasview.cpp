@@ -49,6 +49,10 @@ CanvasView::CanvasView(AnnotationDocument* document, QWidget* parent)
     m_maskItem = new OverlayItem;
     m_maskItem->setZValue(2);
     m_scene->addItem(m_maskItem);
+    m_viewTimer = new QTimer(this);
+    m_viewTimer->setSingleShot(true);
+    m_viewTimer->setInterval(0);
+    connect(m_viewTimer, &QTimer::timeout, this, &CanvasView::refreshMaskView);
     m_boxItem = m_scene->addRect(QRectF());
     QPen boxPen(QColor(0, 220, 255), 2, Qt::DashLine);
     boxPen.setCosmetic(true);
@@ -144,21 +148,56 @@ void CanvasView::rebuildObjects() {
 }
 
 void CanvasView::rebuildMask() {
-    const BinaryMask& mask = m_document->prediction()->currentMask();
-    if (mask.isNull() || mask.isEmpty()) {
-        m_maskItem->clear();
-    } else {
-        const bool hover = m_document->prediction()->predictionIsHover();
-        const QColor fill = hover ? kHoverFill : kMaskFill;
-        m_maskItem->setImage(maskToOverlay(mask, fill, fill));
-        QPen pen(kOutline, hover ? 1.5 : 2.0, hover ? Qt::DashLine : Qt::SolidLine);
-        pen.setCosmetic(true);
-        const PixelRect b = mask.boundingBox();
-        m_maskItem->setOutline(maskOutline(mask, QRect(b.x, b.y, b.width, b.height)), pen);
-    }
+    refreshMaskView();
     if (m_document->prediction()->hasPrediction() && !m_document->prediction()->predictionIsHover())
         m_awaitingMaskPaint = true;
     syncRefining();
+}
+
+void CanvasView::refreshMaskView() {
+    const DocumentPrediction* p = m_document->prediction();
+    const QImage& image = m_document->session()->image();
+    const QRectF visible = mapToScene(viewport()->rect())
+                               .boundingRect()
+                               .intersected(QRectF(QPointF(0, 0), QSizeF(image.size())));
+    if (!p->hasCurrentMask() || image.isNull() || visible.isEmpty()) {
+        m_maskItem->clear();
+        return;
+    }
+    // Never finer than the image's own pixels (zoomed in, the mask's pixels are what the user
+    // wants to see), and a pixel of margin so that no edge of the view shows a gap.
+    const double z = std::min(1.0, zoom());
+    const QSize scaled(std::max(1, int(std::lround(image.width() * z))),
+                       std::max(1, int(std::lround(image.height() * z))));
+    const double sx = double(scaled.width()) / image.width();
+    const double sy = double(scaled.height()) / image.height();
+    const QRect region =
+        QRectF(visible.left() * sx, visible.top() * sy, visible.width() * sx, visible.height() * sy)
+            .toAlignedRect()
+            .adjusted(-1, -1, 1, 1)
+            .intersected(QRect(QPoint(0, 0), scaled));
+    const BinaryMask mask = p->currentMaskScaled(scaled, region);
+    if (mask.isNull() || mask.isEmpty()) {
+        m_maskItem->clear();
+        return;
+    }
+    const bool hover = p->predictionIsHover();
+    const QColor fill = hover ? kHoverFill : kMaskFill;
+    const QRectF target(region.x() / sx, region.y() / sy, region.width() / sx,
+                        region.height() / sy);
+    m_maskItem->setImage(maskToOverlay(mask, fill, fill), target);
+    QPen pen(kOutline, hover ? 1.5 : 2.0, hover ? Qt::DashLine : Qt::SolidLine);
+    pen.setCosmetic(true);
+    const PixelRect b = mask.boundingBox();
+    // Mask pixels -> scaled image pixels -> image pixels.
+    const QTransform toImage =
+        QTransform::fromTranslate(region.x(), region.y()) * QTransform::fromScale(1 / sx, 1 / sy);
+    m_maskItem->setOutline(toImage.map(maskOutline(mask, QRect(b.x, b.y, b.width, b.height))), pen);
+}
+
+void CanvasView::scrollContentsBy(int dx, int dy) {
+    QGraphicsView::scrollContentsBy(dx, dy);
+    m_viewTimer->start();
 }
 
 void CanvasView::syncRefining() {
@@ -217,6 +256,7 @@ void CanvasView::setZoom(double z, bool fit) {
     setTransform(QTransform::fromScale(z, z));
     m_fit = fit;
     updateImageSmoothing();
+    m_viewTimer->start();
     Q_EMIT zoomChanged(z);
 }
 
@@ -252,6 +292,7 @@ void CanvasView::resizeEvent(QResizeEvent* event) {
     QGraphicsView::resizeEvent(event);
     if (m_fit)
         zoomToFit();
+    m_viewTimer->start();
 }
 
 void CanvasView::wheelEvent(QWheelEvent* event) {

@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QPainterPath>
 #include <QPointer>
+#include <QTimer>
 
 #include "core/annotation/binarymask.h"
 
@@ -75,6 +76,10 @@ private:
     void onImageChanged();
     void rebuildObjects();
     void rebuildMask();
+    // The current mask at the view's resolution, for the visible part of the image only: a
+    // click on a 48 MP photo costs what the screen shows (and again after a zoom or a pan).
+    void refreshMaskView();
+    void scrollContentsBy(int dx, int dy) override;
     void rebuildPrompts();
     void syncRefining();
     void setZoom(double zoom, bool fit);
@@ -111,6 +116,7 @@ private:
     int m_dragMarker = -1;
     int m_selectedPrompt = -1;
 
+    QTimer* m_viewTimer = nullptr;  // coalesces view changes into one refreshMaskView()
     bool m_awaitingMaskPaint = false;
     double m_lastLatencyMs = 0;
 };

@@ -8,7 +8,10 @@
 #include <QScreen>
 #include <QWidget>
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "core/document/annotationdocument.h"
@@ -35,6 +38,25 @@ double median(QList<double> v) {
         return 0;
     std::sort(v.begin(), v.end());
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// How an image was made ready (DocumentSession::EncodeSource), in words.
+const char* const kSources[] = {"none", "encoder", "memory", "embedding cache"};
+
+// The value below which 95% of the runs lie (nearest rank).
+double p95(QList<double> v) {
+    if (v.isEmpty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const auto rank = qsizetype(std::ceil(0.95 * double(v.size())));
+    return v[std::clamp<qsizetype>(rank - 1, 0, v.size() - 1)];
+}
+
+// The process's peak resident memory so far, in MiB (Linux reports kilobytes).
+double peakRssMiB() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0;
 }
 
 }  // namespace
@@ -156,7 +178,6 @@ bool DemoScript::runStep(const QString& step) {
     } else if (verb == QLatin1String("ready")) {
         // How the current image became ready (encoder, memory, disk cache) and how long it took
         // from the encode request (opening the image) to Ready.
-        static const char* const kSources[] = {"none", "encoder", "memory", "embedding cache"};
         std::printf(
             "%s ready in %.1f ms from the request (from the %s; inference thread %.1f ms)\n",
             qPrintable(QFileInfo(doc->session()->currentImagePath()).fileName()),
@@ -211,13 +232,19 @@ void DemoScript::latencyClick() {
     }
     if (done == m_latencyTotal) {
         m_latencyTotal = 0;
+        const QSize size = doc->session()->image().size();
         std::printf(
-            "click-to-mask latency over %d clicks (%s, %s): first %.1f ms, median %.1f ms, "
-            "min %.1f, max %.1f; decode on the inference thread: median %.1f ms\n",
+            "click-to-mask latency over %d clicks (%s, %s) on %d x %d (%.1f MP, ready in %.0f ms "
+            "from the %s): first %.1f ms, median %.1f ms, p95 %.1f, min %.1f, max %.1f; decode "
+            "on the inference thread: median %.1f ms, p95 %.1f; peak RSS %.0f MiB\n",
             int(m_latencies.size()), qPrintable(doc->session()->engine().name),
-            qPrintable(doc->session()->engine().device), m_latencies.first(), median(m_latencies),
+            qPrintable(doc->session()->engine().device), size.width(), size.height(),
+            double(size.width()) * size.height() / 1e6, doc->session()->lastReadyMs(),
+            kSources[int(doc->session()->lastEncodeSource())], m_latencies.first(),
+            median(m_latencies), p95(m_latencies),
             *std::min_element(m_latencies.begin(), m_latencies.end()),
-            *std::max_element(m_latencies.begin(), m_latencies.end()), median(m_decodes));
+            *std::max_element(m_latencies.begin(), m_latencies.end()), median(m_decodes),
+            p95(m_decodes), peakRssMiB());
         std::fflush(stdout);
         return;
     }

@@ -315,7 +315,7 @@ void MainWindow::updateActions() {
     const int count = m_document->session()->images().count();
     action("nextImage")->setEnabled(index + 1 < count);
     action("previousImage")->setEnabled(index > 0);
-    action("keepMask")->setEnabled(!m_document->prediction()->currentMask().isNull());
+    action("keepMask")->setEnabled(m_document->prediction()->hasCurrentMask());
     action("clearPrompts")
         ->setEnabled(!m_document->prediction()->prompts().isEmpty() ||
                      m_document->prediction()->refiningObject());

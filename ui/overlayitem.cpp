@@ -13,14 +13,19 @@ OverlayItem::OverlayItem(QGraphicsItem* parent) : QGraphicsItem(parent) {
 
 void OverlayItem::updateBounds() {
     prepareGeometryChange();
-    m_bounds = QRectF(QPointF(0, 0), QSizeF(m_image.size()));
+    m_bounds = m_image.isNull() ? QRectF() : m_target;
     for (const auto& [path, pen] : m_outlines)
         m_bounds |= path.boundingRect();
     update();
 }
 
 void OverlayItem::setImage(const QImage& image) {
+    setImage(image, QRectF(QPointF(0, 0), QSizeF(image.size())));
+}
+
+void OverlayItem::setImage(const QImage& image, const QRectF& target) {
     m_image = image;
+    m_target = target;
     updateBounds();
 }
 
@@ -47,12 +52,17 @@ QRectF OverlayItem::boundingRect() const {
 
 void OverlayItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
     const qreal scale = painter->worldTransform().m11();
-    if (!m_image.isNull()) {
+    if (!m_image.isNull() && m_target.size() == QSizeF(m_image.size())) {
         painter->setRenderHint(QPainter::SmoothPixmapTransform, scale < 1.0);
         // Only the exposed part: a zoomed-in view paints a small piece of a large image.
-        const QRectF exposed = option->exposedRect.intersected(QRectF(m_image.rect()));
+        const QRectF exposed =
+            option->exposedRect.intersected(m_target).translated(-m_target.topLeft());
         const QRect src = exposed.toAlignedRect();
-        painter->drawImage(QRectF(src), m_image, src);
+        painter->drawImage(QRectF(src).translated(m_target.topLeft()), m_image, src);
+    } else if (!m_image.isNull()) {
+        // Made at the view's resolution for the visible part: one image pixel per screen pixel.
+        painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
+        painter->drawImage(m_target, m_image);
     }
     painter->setRenderHint(QPainter::Antialiasing, false);
     painter->setBrush(Qt::NoBrush);

@@ -14,6 +14,9 @@ public:
     explicit OverlayItem(QGraphicsItem* parent = nullptr);
 
     void setImage(const QImage& image);  // premultiplied ARGB32, image size
+    // An image covering `target` (in item coordinates, image pixels): a part of the image drawn
+    // at the view's resolution.
+    void setImage(const QImage& image, const QRectF& target);
     void setOutline(const QPainterPath& path, const QPen& pen);
     // Several outlines, each with its own pen (committed objects in their colours).
     void setOutlines(const QList<QPair<QPainterPath, QPen>>& outlines);
@@ -25,6 +28,7 @@ public:
 
 private:
     QImage m_image;
+    QRectF m_target;  // where m_image lies, in image pixels
     QList<QPair<QPainterPath, QPen>> m_outlines;
     QRectF m_bounds;
 

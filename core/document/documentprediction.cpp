@@ -199,8 +199,10 @@ void DocumentPrediction::onDecodeFailed(quint64 id, const QString& key, const QS
 }
 
 void DocumentPrediction::clearPrediction() {
-    const bool had = bool(m_prediction) || !m_currentMask.isNull();
+    const bool had = bool(m_prediction) || m_maskShown;
     m_prediction.reset();
+    m_currentMask = BinaryMask();
+    m_currentMaskValid = false;
     m_fullLogits.clear();
     m_predictionIsHover = false;
     m_selected = 0;
@@ -210,14 +212,58 @@ void DocumentPrediction::clearPrediction() {
 }
 
 void DocumentPrediction::updateCurrentMask() {
+    // Made at full size only when asked for (Keep, an export): a click pays for what the canvas
+    // shows, at the size it shows it (currentMaskScaled()).
     m_currentMask = BinaryMask();
-    if (m_prediction) {
-        m_currentMask = candidateMask(m_selected);
-    } else if (m_prompts.refiningObject) {
-        if (const auto* o = m_annotations->find(m_prompts.refiningObject))
-            m_currentMask = o->mask;
-    }
+    m_currentMaskValid = false;
+    m_maskShown = hasCurrentMask();
     Q_EMIT predictionChanged();
+}
+
+const AnnotationObject* DocumentPrediction::refinedObject() const {
+    return m_prompts.refiningObject ? m_annotations->find(m_prompts.refiningObject) : nullptr;
+}
+
+bool DocumentPrediction::hasCurrentMask() const {
+    if (m_prediction)
+        return candidateCount() > 0;
+    const AnnotationObject* o = refinedObject();
+    return o && !o->mask.isNull();
+}
+
+const BinaryMask& DocumentPrediction::currentMask() const {
+    if (!m_currentMaskValid) {
+        if (m_prediction) {
+            m_currentMask = candidateMask(m_selected);
+        } else if (const AnnotationObject* o = refinedObject()) {
+            m_currentMask = o->mask;
+        }
+        m_currentMaskValid = true;
+    }
+    return m_currentMask;
+}
+
+BinaryMask DocumentPrediction::currentMaskScaled(QSize scaled, const QRect& region) const {
+    if (m_prediction)
+        return candidateMaskScaled(m_selected, scaled, region);
+    const AnnotationObject* o = refinedObject();
+    if (!o || o->mask.isNull() || scaled.isEmpty() || region.isEmpty() ||
+        !QRect(QPoint(0, 0), scaled).contains(region))
+        return {};
+    // The object's own mask, nearest image pixel of each scaled pixel.
+    const BinaryMask& full = o->mask;
+    std::vector<std::uint8_t> bytes(std::size_t(region.width()) * region.height());
+    for (int y = 0; y < region.height(); ++y) {
+        const int sy = std::min(full.height() - 1,
+                                int((y + region.y() + 0.5) * full.height() / scaled.height()));
+        for (int x = 0; x < region.width(); ++x) {
+            const int sx = std::min(full.width() - 1,
+                                    int((x + region.x() + 0.5) * full.width() / scaled.width()));
+            bytes[std::size_t(y) * region.width() + x] = full.at(sx, sy) ? 1 : 0;
+        }
+    }
+    auto mask = BinaryMask::fromBytes(region.width(), region.height(), std::move(bytes));
+    return mask ? std::move(mask.value()) : BinaryMask();
 }
 
 int DocumentPrediction::candidateCount() const {

@@ -27,6 +27,7 @@ class QUndoStack;
 namespace samdesk {
 
 class DocumentAnnotations;
+struct AnnotationObject;
 class DocumentSession;
 
 class DocumentPrediction : public QObject {
@@ -77,8 +78,15 @@ public:
     bool refineWithPrevious() const { return m_refineWithPrevious; }
     void setRefineWithPrevious(bool on);
     // The mask Keep would store: the selected candidate at the threshold (or the mask of the
-    // object being refined, before any prompt). Null when there is none.
-    const BinaryMask& currentMask() const { return m_currentMask; }
+    // object being refined, before any prompt), at the image's full size. Null when there is
+    // none. Made on the first call after a change (a large image's full-size mask is not made
+    // on every click).
+    const BinaryMask& currentMask() const;
+    // Cheap: whether currentMask() would be non-null.
+    bool hasCurrentMask() const;
+    // `region` of the current mask scaled to `scaled` (both in scaled pixels): what the canvas
+    // draws, at the view's resolution and for the visible part only. Null when there is none.
+    BinaryMask currentMaskScaled(QSize scaled, const QRect& region) const;
     // Decode time of the last prediction on the inference thread, and the time from the prompt
     // change that asked for it to its arrival on the UI thread.
     double lastDecodeMs() const { return m_lastDecodeMs; }
@@ -108,6 +116,7 @@ private:
     void sendHover();
     void clearPrediction();
     void updateCurrentMask();
+    const AnnotationObject* refinedObject() const;
     void onObjectsChanged();
     void onDecoded(const DecodeResultPtr& result);
     void onDecodeFailed(quint64 id, const QString& key, const QString& message, bool notEncoded);
@@ -129,7 +138,9 @@ private:
     int m_selected = 0;
     double m_threshold = 0.0;
     bool m_refineWithPrevious = true;
-    BinaryMask m_currentMask;
+    mutable BinaryMask m_currentMask;
+    mutable bool m_currentMaskValid = false;
+    bool m_maskShown = false;  // observers were last told of a mask (hasCurrentMask())
     double m_lastDecodeMs = 0;
     double m_lastRoundTripMs = 0;
     QElapsedTimer m_promptClock;

@@ -199,8 +199,9 @@ Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSe
             return st.error();
         m_impl->loadedSession = s->id;
     }
-    // Every candidate at low resolution; only the best one upsampled to the image (what the
-    // user sees at once). The others wait for the UI to ask (SegmentResult::upscaler).
+    // Every candidate at low resolution, none upsampled: the UI asks for the part it shows at
+    // the size it shows it, and for the full-size mask only when it keeps one
+    // (SegmentResult::upscaler). A click costs the same on a 48 MP photo as on a small one.
     auto prediction = m_impl->predictor->predictLowRes(prompts);
     if (!prediction)
         return prediction.error();
@@ -217,9 +218,7 @@ Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSe
         result.candidates.push_back(std::move(c));
     }
     result.best = bestCandidate(result.candidates);
-    MaskCandidate& best = result.candidates[std::size_t(result.best)];
-    best.logits = s->upscaler->full(best.lowRes);
-    if (best.logits.empty())
+    if (pr.side != 4 * m_impl->predictor->config().gridSize())
         return Error::runtime("SAM: the decoder returned low-res logits of an unexpected size");
     return result;
 }

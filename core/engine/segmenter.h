@@ -63,8 +63,8 @@ public:
 
 struct MaskCandidate {
     float score = 0.f;  // SAM's predicted IoU; NaN when the engine predicts none (GrabCut)
-    // At original image size. Empty for SAM's candidates other than the best one: those are
-    // upsampled when needed (SegmentResult::fullLogits, SegmentResult::upscaler).
+    // At original image size. Empty for SAM's candidates: those are upsampled when needed, at
+    // the size needed (SegmentResult::fullLogits, SegmentResult::upscaler).
     LogitMap logits;
     LowResLogits lowRes;
 };
