@@ -1,5 +1,6 @@
-// samdesk: the GUI. Parses the command line, opens the main window with what it names (or the
-// bundled sample image), and loads the checkpoint it names (or the one used last time).
+// samdesk: the GUI. Parses the command line, opens the main window with what it names (the
+// bundled sample image when it names none), and loads the checkpoint it names (or the one used
+// last time).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/document/annotationdocument.h"
 #include "ui/demoscript.h"
 #include "ui/mainwindow.h"
 
@@ -50,14 +52,30 @@ int main(int argc, char** argv) {
     window.restoreSettings(!parser.isSet(checkpoint) && !parser.isSet(grabCut));
     if (parser.isSet(checkpoint))
         window.loadCheckpoint(parser.value(checkpoint));
+    // The sample only when nothing was asked for: an image or folder that does not open leaves
+    // the window empty with the reason in the status bar (the window's error path), never
+    // another image in its place.
+    QString openError;
+    const QMetaObject::Connection onError =
+        QObject::connect(window.document(), &samdesk::AnnotationDocument::error, &window,
+                         [&openError](const QString& text) { openError = text; });
+    const bool asked = parser.isSet(folder) || parser.isSet(image);
     bool opened = false;
     if (parser.isSet(folder))
         opened = window.openFolder(parser.value(folder));
     else if (parser.isSet(image))
         opened = window.openImage(parser.value(image));
-    if (!opened)
-        window.openImage(samdesk::MainWindow::sampleImagePath());
+    else
+        opened = window.openImage(samdesk::MainWindow::sampleImagePath());
+    QObject::disconnect(onError);
     window.show();
+    if (asked && !opened && parser.isSet(script)) {
+        // A script needs an image to run on: say why there is none and stop.
+        std::fprintf(
+            stderr, "samdesk --script: no image is open: %s\n",
+            qPrintable(openError.isEmpty() ? QStringLiteral("the image did not open") : openError));
+        return 1;
+    }
     if (parser.isSet(script)) {
         auto* runner = new samdesk::DemoScript(&window, parser.value(script), &window);
         QObject::connect(runner, &samdesk::DemoScript::finished, &app,

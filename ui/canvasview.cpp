@@ -85,7 +85,20 @@ CanvasView::CanvasView(AnnotationDocument* document, QWidget* parent)
 
 void CanvasView::onImageChanged() {
     const QImage& image = m_document->session()->image();
-    m_imageItem->setPixmap(QPixmap::fromImage(image));
+    // A pixmap is 4 bytes a pixel and the raster engine struggles past 16384 pixels a side: a
+    // larger image is shown from a copy of at most 8192 pixels a side, scaled up over the scene
+    // (image pixels; masks and prompts still use the full image).
+    constexpr int kMaxSide = 16384, kShownSide = 8192;
+    if (std::max(image.width(), image.height()) > kMaxSide) {
+        const QImage shown =
+            image.scaled(kShownSide, kShownSide, Qt::KeepAspectRatio, Qt::FastTransformation);
+        m_imageItem->setPixmap(QPixmap::fromImage(shown));
+        m_imageItem->setTransform(QTransform::fromScale(double(image.width()) / shown.width(),
+                                                        double(image.height()) / shown.height()));
+    } else {
+        m_imageItem->setPixmap(QPixmap::fromImage(image));
+        m_imageItem->setTransform(QTransform());
+    }
     m_scene->setSceneRect(QRectF(QPointF(0, 0), QSizeF(image.size())));
     m_selectedPrompt = -1;
     m_drag = Drag::None;

@@ -4,12 +4,29 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QStyle>
 #include <QVBoxLayout>
 
 #include "core/document/annotationdocument.h"
 #include "ui/colorswatch.h"
 
 namespace samdesk {
+
+namespace {
+
+constexpr int kReasonRole = Qt::UserRole;    // why the image did not open (unset: it did)
+constexpr int kPathRole = Qt::UserRole + 1;  // the item's absolute path
+
+// An image that could not be opened: a warning icon, red text, the reason in the tooltip.
+void markUnreadable(QListWidgetItem* item, const QString& path, const QString& reason,
+                    const QStyle* style) {
+    item->setIcon(style->standardIcon(QStyle::SP_MessageBoxWarning));
+    item->setForeground(QColor(200, 30, 30));
+    item->setToolTip(ImageListPanel::tr("%1\nCannot open: %2").arg(path, reason));
+    item->setData(kReasonRole, reason);
+}
+
+}  // namespace
 
 ImageListPanel::ImageListPanel(AnnotationDocument* document, QWidget* parent)
     : QWidget(parent), m_document(document) {
@@ -42,6 +59,26 @@ ImageListPanel::ImageListPanel(AnnotationDocument* document, QWidget* parent)
             &ImageListPanel::selectCurrent);
     connect(document->session(), &DocumentSession::annotatedChanged, this,
             &ImageListPanel::markAnnotated);
+    connect(document->session(), &DocumentSession::imageUnreadable, this,
+            [this](int index, const QString& reason) {
+                // The list may still show the previous folder (a folder being opened).
+                const QString path = m_document->session()->images().absolutePath(index);
+                QListWidgetItem* item = m_list->item(index);
+                if (item && item->data(kPathRole).toString() == path)
+                    markUnreadable(item, path, reason, style());
+            });
+    // A file that opens now (fixed meanwhile) loses its mark.
+    connect(document->session(), &DocumentSession::currentImageChanged, this, [this] {
+        const int i = m_document->session()->currentIndex();
+        QListWidgetItem* item = m_list->item(i);
+        if (!item || item->data(kReasonRole).isNull())
+            return;
+        const ImageFolder& f = m_document->session()->images();
+        item->setIcon(annotatedMark(f.isAnnotated(i)));
+        item->setForeground(QBrush());
+        item->setToolTip(f.absolutePath(i));
+        item->setData(kReasonRole, QVariant());
+    });
     rebuild();
 }
 
@@ -51,6 +88,10 @@ void ImageListPanel::rebuild() {
     for (int i = 0; i < f.count(); ++i) {
         auto* item = new QListWidgetItem(annotatedMark(f.isAnnotated(i)), f.files()[i]);
         item->setToolTip(f.absolutePath(i));
+        item->setData(kPathRole, f.absolutePath(i));
+        const QString reason = m_document->session()->unreadableReason(i);
+        if (!reason.isEmpty())
+            markUnreadable(item, f.absolutePath(i), reason, style());
         m_list->addItem(item);
     }
     applyFilter();

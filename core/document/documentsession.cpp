@@ -3,8 +3,8 @@
 
 #include <QDateTime>
 #include <QFileInfo>
-#include <QImageReader>
 
+#include "core/document/imageload.h"
 #include "core/document/inferencethread.h"
 
 namespace samdesk {
@@ -63,20 +63,29 @@ bool DocumentSession::showImage(int index) {
     if (key == m_aheadKey && !m_aheadImage.isNull()) {
         image = m_aheadImage;  // read on the inference thread with its encoding ahead
     } else {
-        QImageReader reader(path);
-        reader.setAutoTransform(true);
-        image = reader.read();
-        if (image.isNull()) {
-            Q_EMIT error(tr("Cannot open %1: %2").arg(path, reader.errorString()));
+        auto loaded = loadImage(path);
+        if (!loaded) {
+            const QString reason = loadErrorReason(loaded.error(), path);
+            m_unreadable.insert(path, reason);
+            Q_EMIT imageUnreadable(index, reason);
+            Q_EMIT error(tr("Cannot open %1: %2").arg(path, reason));
             return false;
         }
+        image = std::move(loaded.value());
     }
+    m_unreadable.remove(path);
     m_aheadKey.clear();
     m_aheadImage = QImage();
     m_image = std::move(image);
     m_index = index;
     m_imageKey = key;
     return true;
+}
+
+QString DocumentSession::unreadableReason(int index) const {
+    if (index < 0 || index >= m_folder.count())
+        return QString();
+    return m_unreadable.value(m_folder.absolutePath(index));
 }
 
 void DocumentSession::announceImage() {

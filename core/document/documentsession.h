@@ -8,6 +8,7 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QImage>
 #include <QObject>
 
@@ -49,9 +50,13 @@ public:
     // Replaces the image list (nothing is shown until showImage()).
     void setImages(ImageFolder folder);
     // Reads the image at `index` of the list and makes it current, without telling observers
-    // (announceImage() does, once the other parts are reset). False, with error(), when the
-    // file cannot be read: then nothing changes.
+    // (announceImage() does, once the other parts are reset). False, with imageUnreadable() and
+    // error() ("Cannot open <path>: <reason>"), when the file cannot be read: then nothing else
+    // changes.
     bool showImage(int index);
+    // Why the image at `index` could not be opened the last time it was tried; empty when it
+    // opened or was not tried. Kept per file, so a rebuilt image list can still show it.
+    QString unreadableReason(int index) const;
     void announceImage();  // currentImageChanged(), then the encode of the new image
     void announceImageList() { Q_EMIT imageListChanged(); }
     // Marks the current image as having saved annotations (the image list shows it).
@@ -93,6 +98,8 @@ Q_SIGNALS:
     void imageListChanged();
     void currentImageChanged();
     void annotatedChanged(int index, bool annotated);
+    // showImage(index) failed; `reason` says why, without the path (the list shows it).
+    void imageUnreadable(int index, const QString& reason);
     void engineChanged();
     void engineLoadingChanged(bool loading);
     void engineFailed(const QString& checkpoint, const QString& message);
@@ -125,6 +132,7 @@ private:
     QString m_imageKey;
     QString m_aheadKey;  // the image read (and encoded) ahead of time, and its pixels
     QImage m_aheadImage;
+    QHash<QString, QString> m_unreadable;  // absolute path -> why it did not open
 
     EncodeState m_encodeState = EncodeState::NoImage;
     QElapsedTimer m_encodeClock;  // from the encode request to Ready

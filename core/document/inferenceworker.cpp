@@ -2,10 +2,10 @@
 #include "core/document/inferenceworker.h"
 
 #include <QElapsedTimer>
-#include <QImageReader>
 #include <QMetaObject>
 
 #include "core/document/imageconvert.h"
+#include "core/document/imageload.h"
 
 namespace samdesk {
 
@@ -149,14 +149,18 @@ void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
         return;
     }
     QImage image = request.image;
+    QString unreadable = tr("Cannot read the image to encode");
     if (image.isNull() && !request.path.isEmpty()) {
-        QImageReader reader(request.path);
-        reader.setAutoTransform(true);
-        image = reader.read();
+        // The decoder the session uses for the image it shows: the same pixels, the same key.
+        auto loaded = loadImage(request.path);
+        if (loaded)
+            image = std::move(loaded.value());
+        else
+            unreadable = QString::fromStdString(loaded.error().message);
     }
     if (image.isNull()) {
         if (!ahead)
-            Q_EMIT encodeFailed(request.key, tr("Cannot read the image to encode"), false);
+            Q_EMIT encodeFailed(request.key, unreadable, false);
         return;
     }
     std::atomic<bool>& cancel = ahead ? m_cancelPrefetch : m_cancelEncode;

@@ -1,7 +1,6 @@
-// Reading an image file for the predictor without exposing OpenCV: the pixels as decoded
-// (8 or 16 bits, 1 or 3 channels, BGR order), ready to pass as an ImageView. The EXIF
-// orientation is applied and alpha dropped, as the app's decoder does (Qt with auto-transform):
-// the model sees the same pixels from either, and embedding cache keys agree
+// Reading an image file for the predictor without exposing OpenCV: the decode of core/imageio
+// (readImage: 8-bit RGB, EXIF orientation applied, alpha dropped, 16-bit scaled to 8), the same
+// pixels the app's document gets from the same file, so embedding cache keys agree
 // (embeddingstore.h).
 #pragma once
 
@@ -17,15 +16,16 @@ namespace samdesk {
 struct ImageFile {
     int width = 0;
     int height = 0;
-    int channels = 0;                 // 1 or 3 (4 only from decoders that keep alpha)
-    int bitDepth = 8;                 // 8 or 16
-    std::vector<std::uint8_t> bytes;  // tightly packed rows
+    int channels = 3;                 // readImageFile: always 3
+    int bitDepth = 8;                 // readImageFile: always 8
+    std::vector<std::uint8_t> bytes;  // tightly packed rows, R G B
 
-    ImageView view() const;
+    ImageView view() const;  // PixelOrder::Rgb
 };
 
-// PNG, JPEG, TIFF, BMP, WebP... whatever OpenCV decodes. Errors: Io (missing, unreadable),
-// Format (not an image OpenCV can decode, or an unsupported depth such as 32-bit float).
+// PNG, JPEG, TIFF, BMP, WebP, PNM, and what else OpenCV decodes (readImage() in
+// core/imageio/imagereader.h, with its default limits). Errors: Io (missing, unreadable), Format
+// (not an image, truncated, unsupported, or declaring more pixels than the limits allow).
 Expected<ImageFile> readImageFile(const std::filesystem::path& path);
 
 }  // namespace samdesk
