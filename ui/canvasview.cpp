@@ -66,6 +66,21 @@ CanvasView::CanvasView(AnnotationDocument* document, QWidget* parent)
     m_rubberBand->setBrush(QColor(255, 255, 255, 30));
     m_rubberBand->setZValue(11);
     m_rubberBand->hide();
+    m_regionItem = m_scene->addRect(QRectF());
+    QPen regionPen(QColor(255, 140, 0), 1.5, Qt::DashDotLine);
+    regionPen.setCosmetic(true);
+    m_regionItem->setPen(regionPen);
+    m_regionItem->setZValue(8);
+    m_regionItem->hide();
+    connect(document->session(), &DocumentSession::regionChanged, this, [this] {
+        const QRect r = m_document->session()->region();
+        m_regionItem->setRect(QRectF(r));
+        // Dashed while it encodes, solid once prompts inside it use it.
+        QPen pen = m_regionItem->pen();
+        pen.setStyle(m_document->session()->regionReady() ? Qt::SolidLine : Qt::DashDotLine);
+        m_regionItem->setPen(pen);
+        m_regionItem->setVisible(!r.isNull());
+    });
 
     connect(document->session(), &DocumentSession::currentImageChanged, this,
             &CanvasView::onImageChanged);
@@ -319,6 +334,14 @@ void CanvasView::wheelEvent(QWheelEvent* event) {
 }
 
 // ---- Coordinates ------------------------------------------------------------------------------
+
+QRect CanvasView::visibleImageRect() const {
+    const QImage& image = m_document->session()->image();
+    if (image.isNull())
+        return {};
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    return visible.toAlignedRect().intersected(image.rect());
+}
 
 QPointF CanvasView::imagePointAt(QPoint viewportPos) const {
     return mapToScene(viewportPos);

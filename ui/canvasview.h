@@ -42,6 +42,8 @@ public:
 
     // The point of the image under a viewport position, and back (tests click with these).
     QPointF imagePointAt(QPoint viewportPos) const;
+    // The part of the image the view shows, in image pixels (empty without an image).
+    QRect visibleImageRect() const;
     QPoint viewportPointFor(QPointF imagePos) const;
 
     int selectedPrompt() const { return m_selectedPrompt; }  // -1: none
@@ -94,6 +96,7 @@ private:
     OverlayItem* m_maskItem = nullptr;
     QGraphicsRectItem* m_boxItem = nullptr;
     QGraphicsRectItem* m_rubberBand = nullptr;
+    QGraphicsRectItem* m_regionItem = nullptr;  // the region encoded alone, if any
     QList<PromptMarkerItem*> m_markers;
     struct CachedOutline {
         BinaryMask mask;

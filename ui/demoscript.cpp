@@ -175,6 +175,35 @@ bool DemoScript::runStep(const QString& step) {
         if (!doc->setCurrentIndex(arg.toInt() - 1))
             return false;
         m_waitFor = [this] { return ready(); };
+    } else if (verb == QLatin1String("region") || verb == QLatin1String("encoderegion")) {
+        // region x0,y0,x1,y1 (image pixels) or encoderegion (what the view shows): encodes
+        // that part alone and waits until prompts inside it can use it.
+        QRect r = m_window->canvas()->visibleImageRect();
+        if (verb == QLatin1String("region")) {
+            const QStringList v = arg.split(QLatin1Char(','));
+            if (v.size() != 4)
+                return false;
+            r = QRect(QPoint(v[0].toInt(), v[1].toInt()),
+                      QPoint(v[2].toInt() - 1, v[3].toInt() - 1));
+        }
+        doc->session()->encodeRegion(r);
+        if (doc->session()->region().isNull())
+            return false;
+        QElapsedTimer* clock = &m_regionClock;
+        clock->start();
+        m_waitFor = [this, doc, clock] {
+            if (!doc->session()->regionReady())
+                return false;
+            const QRect g = doc->session()->region();
+            std::printf("region %d,%d %dx%d ready in %.1f ms\n", g.x(), g.y(), g.width(),
+                        g.height(), double(clock->nsecsElapsed()) / 1e6);
+            std::fflush(stdout);
+            return true;
+        };
+    } else if (verb == QLatin1String("clear")) {
+        doc->prediction()->clearPrompts();
+    } else if (verb == QLatin1String("wholeimage")) {
+        doc->session()->clearRegion();
     } else if (verb == QLatin1String("ready")) {
         // How the current image became ready (encoder, memory, disk cache) and how long it took
         // from the encode request (opening the image) to Ready.

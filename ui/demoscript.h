@@ -39,6 +39,7 @@ private:
     QStringList m_steps;
     QTimer m_timer;
     QElapsedTimer m_stepClock;
+    QElapsedTimer m_regionClock;      // from a region request to its encoding being ready
     std::function<bool()> m_waitFor;  // the current step is done when it returns true
     int m_maskPaints = 0;
     double m_lastLatency = 0;

@@ -159,6 +159,14 @@ void MainWindow::createActions() {
             &QAction::triggered, doc->session(), &DocumentSession::cancelEncode);
     connect(makeAction("reencode", tr("&Encode the Image Again")), &QAction::triggered, doc,
             &AnnotationDocument::reencode);
+    connect(makeAction("encodeRegion", tr("Encode the &Visible Region"), {QKeySequence(Qt::Key_R)},
+                       tr("Zoomed in on a large photo: SAM sees the part shown at its full size, "
+                          "so small objects keep their detail; prompts inside it use it")),
+            &QAction::triggered, this,
+            [this] { m_document->session()->encodeRegion(m_canvas->visibleImageRect()); });
+    connect(
+        makeAction("clearRegion", tr("Use the &Whole Image Again"), {QKeySequence(tr("Shift+R"))}),
+        &QAction::triggered, doc->session(), &DocumentSession::clearRegion);
     m_deviceGroup = new QActionGroup(this);
     const bool cuda = cudaDeviceAvailable();
     for (const auto& [id, text] : {std::pair{QStringLiteral("cpu"), tr("CPU")},
@@ -264,6 +272,8 @@ void MainWindow::createMenus() {
     model->addSeparator();
     model->addAction(a("cancelEncode"));
     model->addAction(a("reencode"));
+    model->addAction(a("encodeRegion"));
+    model->addAction(a("clearRegion"));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a("shortcuts"));

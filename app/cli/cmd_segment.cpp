@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +18,7 @@
 #include "core/checkpoint/safetensorswriter.h"
 #include "core/sam/predictor/imagefile.h"
 #include "core/sam/predictor/predictor.h"
+#include "core/sam/predictor/regioncrop.h"
 
 namespace samdesk::cli {
 
@@ -24,7 +27,7 @@ namespace {
 const char* kSegmentHelp =
     "usage: samdesk-cli segment --checkpoint C --image I --prompts P.json --out R.safetensors\n"
     "                           [--device cpu|cuda|cuda:N] [--dtype float32|bfloat16|float16]\n"
-    "                           [--threads N] [--mask-out DIR]\n\n"
+    "                           [--threads N] [--mask-out DIR] [--region x0,y0,x1,y1]\n\n"
     "Encodes image I once with the SAMv1 checkpoint C, then decodes every prompt of P.json:\n"
     "  {\"prompts\": [{\"name\": \"a\", \"points\": [[x, y], ...], \"labels\": [1, 0, ...],\n"
     "                \"box\": [x0, y0, x1, y1], \"multimask\": true,\n"
@@ -35,7 +38,11 @@ const char* kSegmentHelp =
     "R.safetensors (float32): embedding (1, P, G, G), resized_image (uint8, h', w', 3) and per\n"
     "prompt <name>/masks_logits (C, H, W), <name>/iou (C), <name>/low_res_logits (C, 4G, 4G).\n"
     "--mask-out DIR writes DIR/<name>.png: the best-IoU mask, 0/255, at the image size.\n"
-    "--threads N sets libtorch's CPU threads (default: all cores). Exit status 2 on error.\n";
+    "--threads N sets libtorch's CPU threads (default: all cores). Exit status 2 on error.\n"
+    "--region x0,y0,x1,y1 encodes only that part of the image (pixels, x1 and y1 exclusive), as\n"
+    "if it were the whole image (small objects of a large photo keep their detail): prompts stay\n"
+    "in image pixels and must lie inside it; embedding, resized_image and low_res_logits are the\n"
+    "region's; masks_logits and the mask PNGs are at the image's size, -inf outside the region.\n";
 
 struct PromptSpec {
     std::string name;
@@ -114,7 +121,8 @@ Expected<std::vector<PromptSpec>> parsePrompts(const std::string& path) {
 
 int runSegment(const Argv& argv) {
     Args args(argv,
-              {"checkpoint", "image", "prompts", "out", "device", "dtype", "threads", "mask-out"},
+              {"checkpoint", "image", "prompts", "out", "device", "dtype", "threads", "mask-out",
+               "region"},
               {});
     if (!args.error().empty())
         return fail(args.error());
@@ -137,6 +145,23 @@ int runSegment(const Argv& argv) {
     auto image = readImageFile(*args.value("image"));
     if (!image)
         return fail(image.error().message);
+    const ImageSize imageSize{image->width, image->height};
+    std::optional<ImageRegion> region;
+    if (const auto text = args.value("region")) {
+        auto parsed = parseRegion(*text);
+        if (!parsed)
+            return fail(parsed.error().message);
+        if (auto st = checkRegion(*parsed, imageSize); !st)
+            return fail(*args.value("image") + ": " + st.error().message);
+        region = *parsed;
+        for (auto& spec : specs.value()) {
+            auto moved = promptsInRegion(spec.prompts, *region);
+            if (!moved)
+                return fail("prompt '" + spec.name + "': " + moved.error().message);
+            spec.prompts = std::move(moved.value());
+        }
+    }
+    const ImageView view = region ? cropView(image->view(), *region) : image->view();
 
     const PredictorOptions options = predictorOptions(args, threads, "float32");
     auto t0 = std::chrono::steady_clock::now();
@@ -147,7 +172,7 @@ int runSegment(const Argv& argv) {
     const double loadSeconds = secondsSince(t0);
 
     t0 = std::chrono::steady_clock::now();
-    if (auto st = predictor.setImage(image->view()); !st)
+    if (auto st = predictor.setImage(view); !st)
         return fail(*args.value("image") + ": " + st.error().message);
     const double encodeSeconds = secondsSince(t0);
     std::printf("%s: %s, %d x %d, loaded in %.2f s, encoded in %.2f s (%s, %s)\n",
@@ -191,8 +216,12 @@ int runSegment(const Argv& argv) {
         if (!prediction)
             return fail("prompt '" + spec.name + "': " + prediction.error().message);
         const double ms = secondsSince(t0) * 1000;
-        const Prediction& r =
-            results.emplace(spec.name, std::move(prediction.value())).first->second;
+        Prediction& r = results.emplace(spec.name, std::move(prediction.value())).first->second;
+        if (region) {  // the region's masks at their place in the image
+            r.logits = placeInImage(r.logits, r.lowRes.count, *region, imageSize,
+                                    -std::numeric_limits<float>::infinity());
+            r.size = imageSize;
+        }
         const std::int64_t C = r.lowRes.count, H = r.size.height, W = r.size.width,
                            side = r.lowRes.side;
         entries.push_back({spec.name + "/masks_logits",

@@ -50,6 +50,19 @@ struct PromptSet {
     bool empty() const { return points.empty() && !box; }
 };
 
+// A rectangle of original image pixels: columns [x, x + width), rows [y, y + height). The part
+// of a large image that is encoded on its own (region encoding: SAM then sees it at its full
+// input size, so small objects keep their detail).
+struct ImageRegion {
+    int x = 0, y = 0, width = 0, height = 0;
+
+    bool empty() const { return width <= 0 || height <= 0; }
+    bool contains(double px, double py) const {
+        return px >= x && py >= y && px <= x + width && py <= y + height;
+    }
+    bool operator==(const ImageRegion&) const = default;
+};
+
 // Control of a long encode (SAM's image encoder), from any thread.
 struct EncodeControl {
     // Called on the encoding thread after every encoder block with (blocks done, total blocks;

@@ -196,7 +196,7 @@ void AnnotationDocument::refineObject(int id) {
         // the first new prompt.
         next.hint = {std::make_shared<const LowResLogits>(maskToLowRes(
                          o->mask.data(), o->mask.width(), o->mask.height(), engine.maskFrame)),
-                     m_session->engineGeneration()};
+                     m_session->engineGeneration(), m_session->imageKey()};
     }
     next.refiningObject = id;
     m_prediction->pushPrompts(tr("Refine #%1").arg(id), std::move(next));

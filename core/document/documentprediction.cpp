@@ -49,9 +49,10 @@ PromptState DocumentPrediction::withHint(PromptState state) const {
     // Without a prediction yet, a hint already there (an object reselected for refinement) stays.
     if (m_prediction && !m_predictionIsHover && m_selected < candidateCount()) {
         const auto& lowRes = m_prediction->result.candidates[std::size_t(m_selected)].lowRes;
-        state.hint = lowRes.empty() ? MaskHint()
-                                    : MaskHint{std::make_shared<const LowResLogits>(lowRes),
-                                               m_session->engineGeneration()};
+        state.hint = lowRes.empty()
+                         ? MaskHint()
+                         : MaskHint{std::make_shared<const LowResLogits>(lowRes),
+                                    m_session->engineGeneration(), m_prediction->imageKey};
     }
     return state;
 }
@@ -143,12 +144,40 @@ void DocumentPrediction::scheduleDecode() {
     sendDecode(m_prompts, false);
 }
 
+QString DocumentPrediction::sessionKeyFor(const PromptState& state) const {
+    // The region's encoding when it is ready and every prompt lies inside it; else the image's.
+    if (!m_session->regionReady() || state.isEmpty())
+        return m_session->imageKey();
+    const QRectF r(m_session->region());
+    const auto inside = [&r](double x, double y) {
+        return x >= r.left() && y >= r.top() && x <= r.right() + 1 && y <= r.bottom() + 1;
+    };
+    for (const auto& p : state.points)
+        if (!inside(p.point.x, p.point.y))
+            return m_session->imageKey();
+    if (state.box &&
+        (!inside(state.box->x0, state.box->y0) || !inside(state.box->x1, state.box->y1)))
+        return m_session->imageKey();
+    return m_session->regionKey();
+}
+
+bool DocumentPrediction::isCurrentKey(const QString& key) const {
+    return key == m_session->imageKey() ||
+           (!m_session->regionKey().isEmpty() && key == m_session->regionKey());
+}
+
+bool DocumentPrediction::predictionFromRegion() const {
+    return m_prediction && !m_session->regionKey().isEmpty() &&
+           m_prediction->imageKey == m_session->regionKey();
+}
+
 void DocumentPrediction::sendDecode(const PromptState& state, bool hover) {
     DecodeRequest request;
     request.id = m_nextRequestId++;
-    request.imageKey = m_session->imageKey();
+    request.imageKey = sessionKeyFor(state);
     const bool useHint = m_refineWithPrevious && m_session->engine().acceptsMaskInput &&
-                         state.hint.engineGeneration == m_session->engineGeneration();
+                         state.hint.engineGeneration == m_session->engineGeneration() &&
+                         state.hint.sessionKey == request.imageKey;
     request.prompts = state.toPromptSet(useHint);
     if (hover)
         m_hoverRequest = request.id;
@@ -158,7 +187,7 @@ void DocumentPrediction::sendDecode(const PromptState& state, bool hover) {
 }
 
 void DocumentPrediction::onDecoded(const DecodeResultPtr& result) {
-    if (result->imageKey != m_session->imageKey() || result->requestId < m_lastAppliedRequest)
+    if (!isCurrentKey(result->imageKey) || result->requestId < m_lastAppliedRequest)
         return;
     const bool hover = result->requestId == m_hoverRequest;
     if (hover && (!m_prompts.isEmpty() || !m_hoverPoint || m_prompts.refiningObject))
@@ -175,14 +204,25 @@ void DocumentPrediction::onDecoded(const DecodeResultPtr& result) {
     m_lastDecodeMs = result->milliseconds;
     m_lastRoundTripMs = double(m_promptClock.nsecsElapsed()) / 1e6;
     updateCurrentMask();
+    if (!hover && m_session->regionReady())
+        Q_EMIT message(predictionFromRegion()
+                           ? tr("Mask from the region's embedding")
+                           : tr("Mask from the whole image's embedding (a prompt lies outside the "
+                                "region)"));
     if (!hover)
         m_session->requestPrefetch();
 }
 
 void DocumentPrediction::onDecodeFailed(quint64 id, const QString& key, const QString& text,
                                         bool notEncoded) {
-    if (key != m_session->imageKey() || id < m_lastAppliedRequest || id == m_hoverRequest)
+    if (!isCurrentKey(key) || id < m_lastAppliedRequest || id == m_hoverRequest)
         return;
+    if (notEncoded && key == m_session->regionKey()) {
+        // The region's encoding was pushed out of memory: encode it again (the embedding cache
+        // usually has it), the newest prompts decode after it.
+        m_session->encodeRegion(m_session->region());
+        return;
+    }
     if (notEncoded) {
         // The session is gone although the image was encoded (pushed out by images encoded
         // ahead): encode again; the newest prompts are decoded after it. After a cancel the

@@ -59,6 +59,9 @@ public:
 
     // ---- Mask candidates ----------------------------------------------------------------------
     bool hasPrediction() const { return bool(m_prediction); }
+    // True when the shown prediction was decoded against the region's encoding
+    // (DocumentSession::encodeRegion), false for the whole image's.
+    bool predictionFromRegion() const;
     bool predictionIsHover() const { return m_predictionIsHover; }
     int candidateCount() const;
     float candidateScore(int index) const;  // NaN when the engine has no score
@@ -113,6 +116,8 @@ Q_SIGNALS:
 private:
     PromptState withHint(PromptState state) const;
     void sendDecode(const PromptState& state, bool hover);
+    QString sessionKeyFor(const PromptState& state) const;
+    bool isCurrentKey(const QString& key) const;
     void sendHover();
     void clearPrediction();
     void updateCurrentMask();

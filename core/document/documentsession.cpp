@@ -76,6 +76,7 @@ bool DocumentSession::showImage(int index) {
     m_unreadable.remove(path);
     m_aheadKey.clear();
     m_aheadImage = QImage();
+    clearRegion();
     m_image = std::move(image);
     m_index = index;
     m_imageKey = key;
@@ -127,6 +128,7 @@ void DocumentSession::useGrabCut() {
 }
 
 void DocumentSession::onEngineReady(const EngineStatus& status) {
+    clearRegion();  // the worker dropped its encoding with the old engine
     m_engine = status;
     ++m_engineGeneration;
     m_engineLoading = false;
@@ -184,8 +186,49 @@ void DocumentSession::cancelEncode() {
         m_inference->worker()->cancelEncode();
 }
 
+void DocumentSession::encodeRegion(const QRect& wanted) {
+    const QRect r = wanted.intersected(m_image.rect());
+    if (m_image.isNull() || r.width() < 8 || r.height() < 8) {
+        Q_EMIT message(tr("Zoom in on a part of the image to encode it alone"));
+        return;
+    }
+    m_region = r;
+    m_regionKey =
+        m_imageKey +
+        QStringLiteral("#region %1,%2 %3x%4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height());
+    m_regionReady = false;
+    m_regionClock.start();
+    Q_EMIT regionChanged();
+    Q_EMIT message(tr("Encoding the region %1 x %2 at (%3, %4)...")
+                       .arg(r.width())
+                       .arg(r.height())
+                       .arg(r.x())
+                       .arg(r.y()));
+    EncodeRequest request{m_regionKey, m_image, QString(), {}};
+    request.region = ImageRegion{r.x(), r.y(), r.width(), r.height()};
+    m_inference->worker()->requestEncode(request);
+}
+
+void DocumentSession::clearRegion() {
+    if (m_region.isNull() && m_regionKey.isEmpty())
+        return;
+    m_region = QRect();
+    m_regionKey.clear();
+    m_regionReady = false;
+    Q_EMIT regionChanged();
+}
+
 void DocumentSession::onEncoded(const QString& key, double ms, bool reused, bool fromCache,
                                 const QString& cacheNote) {
+    if (!m_regionKey.isEmpty() && key == m_regionKey) {
+        m_regionReady = true;
+        Q_EMIT regionChanged();
+        Q_EMIT message(tr("Region encoded in %1 s: prompts inside it use its embedding")
+                           .arg(double(m_regionClock.nsecsElapsed()) / 1e9, 0, 'f', 2) +
+                       (fromCache ? tr(" (from the cache)") : QString()));
+        Q_EMIT encoded();
+        return;
+    }
     if (key != m_imageKey)
         return;
     const bool repeat = reused && key == m_sourceKey && m_engineGeneration == m_sourceGeneration;
@@ -209,6 +252,12 @@ void DocumentSession::onEncoded(const QString& key, double ms, bool reused, bool
 }
 
 void DocumentSession::onEncodeFailed(const QString& key, const QString& text, bool cancelled) {
+    if (!m_regionKey.isEmpty() && key == m_regionKey) {
+        clearRegion();
+        if (!cancelled)
+            Q_EMIT error(tr("Cannot encode the region: %1").arg(text));
+        return;
+    }
     if (key != m_imageKey)
         return;
     setEncodeState(cancelled ? EncodeState::Cancelled : EncodeState::Failed);

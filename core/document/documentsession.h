@@ -11,6 +11,7 @@
 #include <QHash>
 #include <QImage>
 #include <QObject>
+#include <QRect>
 
 #include "core/document/imagefolder.h"
 #include "core/document/inferencetypes.h"
@@ -91,6 +92,18 @@ public:
     // again (a new prompt restarts it).
     void cancelEncode();
 
+    // ---- Region encoding ----------------------------------------------------------------------
+    // Encodes `region` of the current image alone (clipped to the image), so that SAM sees a
+    // small part of a large photo at its full input size; the whole image's encoding stays for
+    // prompts outside it. One region per image; a new one replaces it, a new image clears it.
+    void encodeRegion(const QRect& region);
+    void clearRegion();
+    // The region asked for (empty when none) and whether its encoding is ready.
+    QRect region() const { return m_region; }
+    bool regionReady() const { return m_regionReady; }
+    // The key the region's encoding is kept under on the inference thread (empty: none).
+    const QString& regionKey() const { return m_regionKey; }
+
     // For the prediction part: decode requests go to the worker, results come from it.
     InferenceWorker* worker() const;
 
@@ -105,8 +118,10 @@ Q_SIGNALS:
     void engineFailed(const QString& checkpoint, const QString& message);
     void encodeStateChanged(samdesk::DocumentSession::EncodeState state);
     void encodeProgress(int done, int total);
-    // The current image became Ready (after encodeStateChanged): waiting prompts can decode.
+    // The current image became Ready (after encodeStateChanged), or its region did: waiting
+    // prompts can decode.
     void encoded();
+    void regionChanged();
     void message(const QString& text);
     void error(const QString& text);
 
@@ -133,6 +148,11 @@ private:
     QString m_aheadKey;  // the image read (and encoded) ahead of time, and its pixels
     QImage m_aheadImage;
     QHash<QString, QString> m_unreadable;  // absolute path -> why it did not open
+
+    QRect m_region;
+    QString m_regionKey;
+    bool m_regionReady = false;
+    QElapsedTimer m_regionClock;
 
     EncodeState m_encodeState = EncodeState::NoImage;
     QElapsedTimer m_encodeClock;  // from the encode request to Ready

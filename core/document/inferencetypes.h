@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "core/engine/enginefactory.h"
 #include "core/engine/segmenter.h"
@@ -23,6 +24,7 @@ struct EncodeRequest {
     QString key;
     QImage image;  // for the current image (already decoded for display)
     QString path;  // for an image encoded ahead of time (read on the inference thread)
+    std::optional<ImageRegion> region;  // only this part of the image (Segmenter::encodeRegion)
 };
 
 struct DecodeRequest {

@@ -176,7 +176,9 @@ void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
             Q_EMIT encodeProgress(key, done, total);
         };
     }
-    auto session = m_engine->encode(toRgbImage(image), hooks);
+    auto session = request.region
+                       ? m_engine->encodeRegion(toRgbImage(image), *request.region, hooks)
+                       : m_engine->encode(toRgbImage(image), hooks);
     if (!session) {
         if (!ahead)
             Q_EMIT encodeFailed(request.key, QString::fromStdString(session.error().message),

@@ -7,6 +7,7 @@
 
 #include <QPointF>
 #include <QRectF>
+#include <QString>
 #include <QVector>
 
 #include <memory>
@@ -24,11 +25,13 @@ struct PromptPointItem {
     bool operator==(const PromptPointItem&) const = default;
 };
 
-// The chosen candidate's low-res logits of an earlier prediction, and the engine that made them
-// (logits of another engine, or another checkpoint, must not be fed back).
+// The chosen candidate's low-res logits of an earlier prediction, the engine that made them and
+// the encoding they lie over (logits of another engine or checkpoint, or of the whole image
+// when the next decode uses a region's encoding, must not be fed back).
 struct MaskHint {
     std::shared_ptr<const LowResLogits> logits;
     int engineGeneration = 0;
+    QString sessionKey;  // the image's key, or its region's (DocumentSession::regionKey)
     bool operator==(const MaskHint&) const = default;
 };
 

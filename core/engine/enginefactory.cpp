@@ -17,6 +17,7 @@ Expected<LoadedEngine> createEngine(const EngineChoice& choice) {
     options.device = choice.device;
     options.dtype = choice.dtype;
     options.threads = choice.threads;
+    options.decodeThreads = choice.decodeThreads;
     options.cacheDirectory = choice.cacheDirectory;
     options.cacheMaxBytes = choice.cacheMaxBytes;
     auto sam = SamEngine::load(choice.checkpoint, options);

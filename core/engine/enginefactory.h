@@ -18,7 +18,10 @@ struct EngineChoice {
     // SAM only: "auto" (bfloat16 on CUDA and on CPUs with AMX or AVX512-BF16, else float32),
     // "float32", "bfloat16", "float16"
     std::string dtype = "auto";
-    int threads = 0;  // SAM only: libtorch intra-op threads, 0 = leave as is
+    // SAM only: libtorch intra-op threads of the encoder (0: every core) and of a decode (0: as
+    // the encoder's).
+    int threads = 0;
+    int decodeThreads = 0;
     // SAM only: the on-disk embedding cache folder (empty: none) and its size limit.
     std::string cacheDirectory;
     std::uint64_t cacheMaxBytes = 2ull << 30;

@@ -2,13 +2,16 @@
 // results become candidates whose upsampling waits until the UI asks for it).
 #include "core/engine/samengine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <optional>
 
 #include "core/sam/predictor/embeddingstore.h"
 #include "core/sam/predictor/imagepreprocessing.h"
 #include "core/sam/predictor/maskupscaler.h"
 #include "core/sam/predictor/predictor.h"
+#include "core/sam/predictor/regioncrop.h"
 
 namespace samdesk {
 
@@ -55,26 +58,85 @@ private:
     ImageSize m_image, m_crop;
 };
 
+// A region's logits in the whole image's frame: the region's own upsampling (as for the cropped
+// image) placed at the region's place of an output of any size; outside it, nothing is
+// selected. At the image's own size a region pixel (i, j) is image pixel (x + i, y + j) exactly.
+class RegionLogitUpscaler final : public LogitUpscaler {
+public:
+    RegionLogitUpscaler(std::shared_ptr<const SamLogitUpscaler> inner, ImageRegion region,
+                        ImageSize image)
+        : m_inner(std::move(inner)), m_region(region), m_image(image) {}
+    int imageWidth() const override { return m_image.width; }
+    int imageHeight() const override { return m_image.height; }
+    LogitMap upscale(const LowResLogits& low, int outWidth, int outHeight,
+                     const OutputRegion& r) const override {
+        if (outWidth <= 0 || outHeight <= 0 || r.width <= 0 || r.height <= 0)
+            return {};
+        const double sx = double(outWidth) / m_image.width, sy = double(outHeight) / m_image.height;
+        const int cx0 = int(std::lround(m_region.x * sx));
+        const int cy0 = int(std::lround(m_region.y * sy));
+        const int cw = std::max(1, int(std::lround((m_region.x + m_region.width) * sx)) - cx0);
+        const int ch = std::max(1, int(std::lround((m_region.y + m_region.height) * sy)) - cy0);
+        LogitMap map(r.width, r.height);  // nothing selected
+        const int ix0 = std::max(r.x, cx0), iy0 = std::max(r.y, cy0);
+        const int ix1 = std::min(r.x + r.width, cx0 + cw), iy1 = std::min(r.y + r.height, cy0 + ch);
+        if (ix0 >= ix1 || iy0 >= iy1)
+            return map;
+        const LogitMap inner =
+            m_inner->upscale(low, cw, ch, {ix0 - cx0, iy0 - cy0, ix1 - ix0, iy1 - iy0});
+        if (inner.empty())
+            return {};
+        for (int j = 0; j < inner.height(); ++j)
+            std::copy_n(inner.steps().data() + std::size_t(j) * inner.width(), inner.width(),
+                        map.steps().data() + std::size_t(iy0 - r.y + j) * r.width + (ix0 - r.x));
+        return map;
+    }
+
+private:
+    std::shared_ptr<const SamLogitUpscaler> m_inner;
+    ImageRegion m_region;
+    ImageSize m_image;
+};
+
 class SamSession final : public ImageSession {
 public:
-    SamSession(ImageEmbedding e, const void* owner, const SamConfig& config)
-        : embedding(std::move(e))
-        , owner(owner)
-        , id(nextSessionId())
-        , upscaler(std::make_shared<SamLogitUpscaler>(4 * config.gridSize(), config.imageSize,
-                                                      embedding.imageSize)) {}
-    int width() const override { return embedding.imageSize.width; }
-    int height() const override { return embedding.imageSize.height; }
+    // `region` of an image of size `image` (the whole image when they agree).
+    SamSession(ImageEmbedding e, const void* owner, const SamConfig& config, ImageRegion region,
+               ImageSize image)
+        : embedding(std::move(e)), owner(owner), id(nextSessionId()), area(region), image(image) {
+        auto own = std::make_shared<SamLogitUpscaler>(4 * config.gridSize(), config.imageSize,
+                                                      embedding.imageSize);
+        if (isRegion())
+            upscaler = std::make_shared<RegionLogitUpscaler>(std::move(own), area, image);
+        else
+            upscaler = std::move(own);
+    }
+    int width() const override { return image.width; }
+    int height() const override { return image.height; }
+    ImageRegion region() const override { return area; }
     bool fromCache() const override { return cached; }
     std::string cacheNote() const override { return note; }
+    bool isRegion() const { return !(area == ImageRegion{0, 0, image.width, image.height}); }
 
-    ImageEmbedding embedding;
+    ImageEmbedding embedding;  // of the region (its imageSize is the region's size)
     const void* owner;
     std::uint64_t id;
-    std::shared_ptr<const SamLogitUpscaler> upscaler;
+    ImageRegion area;
+    ImageSize image;
+    std::shared_ptr<const LogitUpscaler> upscaler;
     bool cached = false;
     std::string note;
 };
+
+ImageView viewOf(const RgbImage& image) {
+    ImageView view;
+    view.data = image.pixels.data();
+    view.width = image.width;
+    view.height = image.height;
+    view.channels = 3;
+    view.order = PixelOrder::Rgb;
+    return view;
+}
 
 double msSince(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -88,6 +150,12 @@ struct SamEngine::Impl {
     std::uint64_t loadedSession = 0;  // the session whose embedding the predictor holds
     std::optional<EmbeddingStore> store;
     std::string cacheError;
+
+    // Encodes `view` (the whole image, or a region of it: the cache key is made from the pixels
+    // encoded, so a region has entries of its own) into a session of `owner`.
+    Expected<std::shared_ptr<ImageSession>> encode(const ImageView& view, ImageRegion region,
+                                                   ImageSize image, const EncodeControl& control,
+                                                   const void* owner);
 };
 
 SamEngine::SamEngine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -103,6 +171,7 @@ Expected<std::unique_ptr<SamEngine>> SamEngine::load(const std::filesystem::path
     po.device = options.device;
     po.dtype = options.dtype;
     po.threads = options.threads;
+    po.decodeThreads = options.decodeThreads;
     auto predictor = Predictor::load(checkpoint, po);
     if (!predictor)
         return predictor.error();
@@ -150,23 +219,17 @@ const std::string& SamEngine::cacheError() const {
     return m_impl->cacheError;
 }
 
-Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
-                                                          const EncodeControl& control) {
-    if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
-        return Error::invalid("SAM: empty or short image");
-    ImageView view;
-    view.data = image.pixels.data();
-    view.width = image.width;
-    view.height = image.height;
-    view.channels = 3;
-    view.order = PixelOrder::Rgb;
-    m_impl->loadedSession = 0;
+Expected<std::shared_ptr<ImageSession>> SamEngine::Impl::encode(const ImageView& view,
+                                                                ImageRegion region, ImageSize image,
+                                                                const EncodeControl& control,
+                                                                const void* owner) {
+    loadedSession = 0;
     bool cached = false;
     std::string note;
-    if (m_impl->store) {
+    if (store) {
         // A hit sets the stored embedding; a miss encodes and stores (a full disk or an
         // unwritable folder only costs the next visit its shortcut).
-        auto outcome = m_impl->store->encode(*m_impl->predictor, view, control);
+        auto outcome = store->encode(*predictor, view, control);
         if (!outcome)
             return outcome.error();
         cached = outcome->fromCache;
@@ -174,18 +237,37 @@ Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
             note = "cached embedding rejected (" + outcome->rejected + "), encoded again";
         if (!outcome->stored)
             note = "embedding not cached: " + outcome->stored.error().message;
-    } else if (auto st = m_impl->predictor->setImage(view, control); !st) {
+    } else if (auto st = predictor->setImage(view, control); !st) {
         return st.error();
     }
-    auto embedding = m_impl->predictor->embedding();
+    auto embedding = predictor->embedding();
     if (!embedding)
         return embedding.error();
-    auto session = std::make_shared<SamSession>(std::move(embedding.value()), this,
-                                                m_impl->predictor->config());
+    auto session = std::make_shared<SamSession>(std::move(embedding.value()), owner,
+                                                predictor->config(), region, image);
     session->cached = cached;
     session->note = std::move(note);
-    m_impl->loadedSession = session->id;
+    loadedSession = session->id;
     return std::shared_ptr<ImageSession>(std::move(session));
+}
+
+Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
+                                                          const EncodeControl& control) {
+    if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
+        return Error::invalid("SAM: empty or short image");
+    const ImageSize size{image.width, image.height};
+    return m_impl->encode(viewOf(image), {0, 0, size.width, size.height}, size, control, this);
+}
+
+Expected<std::shared_ptr<ImageSession>> SamEngine::encodeRegion(const RgbImage& image,
+                                                                const ImageRegion& region,
+                                                                const EncodeControl& control) {
+    if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
+        return Error::invalid("SAM: empty or short image");
+    const ImageSize size{image.width, image.height};
+    if (auto st = checkRegion(region, size); !st)
+        return st.error();
+    return m_impl->encode(cropView(viewOf(image), region), region, size, control, this);
 }
 
 Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSet& prompts) {
@@ -194,6 +276,16 @@ Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSe
         return Error::invalid("SAM: the image session belongs to another engine");
     if (prompts.empty())
         return Error::invalid("SAM: no prompt");
+    // A region session decodes the prompts in the region's frame; its upscaler puts the masks
+    // back into the image's.
+    PromptSet moved;
+    if (s->isRegion()) {
+        auto inRegion = promptsInRegion(prompts, s->area);
+        if (!inRegion)
+            return inRegion.error();
+        moved = std::move(inRegion.value());
+    }
+    const PromptSet& used = s->isRegion() ? moved : prompts;
     if (m_impl->loadedSession != s->id) {
         if (auto st = m_impl->predictor->setEmbedding(s->embedding); !st)
             return st.error();
@@ -202,7 +294,7 @@ Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSe
     // Every candidate at low resolution, none upsampled: the UI asks for the part it shows at
     // the size it shows it, and for the full-size mask only when it keeps one
     // (SegmentResult::upscaler). A click costs the same on a 48 MP photo as on a small one.
-    auto prediction = m_impl->predictor->predictLowRes(prompts);
+    auto prediction = m_impl->predictor->predictLowRes(used);
     if (!prediction)
         return prediction.error();
     const LowResPrediction& pr = prediction.value();

@@ -18,7 +18,8 @@ struct SamEngineOptions {
     // "auto" (bfloat16 on CUDA and on CPUs with AMX or AVX512-BF16, else float32), "float32",
     // "bfloat16", "float16"
     std::string dtype = "auto";
-    int threads = 0;  // libtorch intra-op threads; 0 = leave as is
+    int threads = 0;        // libtorch threads of the encoder; 0 = every core
+    int decodeThreads = 0;  // and of a decode; 0 = as the encoder's
     // The on-disk embedding cache (core/cache): an image encoded once, by the app or by
     // `samdesk-cli encode`, is not encoded again. Empty: no disk cache.
     std::filesystem::path cacheDirectory;
@@ -39,6 +40,9 @@ public:
     MaskFrame maskFrame() const override;
     Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
                                                    const EncodeControl& control) override;
+    Expected<std::shared_ptr<ImageSession>> encodeRegion(const RgbImage& image,
+                                                         const ImageRegion& region,
+                                                         const EncodeControl& control) override;
     Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) override;
 
     // The checkpoint's description, with the device and load time filled in.

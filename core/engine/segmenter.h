@@ -86,6 +86,9 @@ public:
     virtual ~ImageSession() = default;
     virtual int width() const = 0;  // original image size
     virtual int height() const = 0;
+    // The part of the image the encoding covers: the whole image, or the region encoded alone
+    // (encodeRegion). Predictions of a region session are in the whole image's pixels.
+    virtual ImageRegion region() const { return {0, 0, width(), height()}; }
     // True when the encoding came from the on-disk embedding cache (no encoder run).
     virtual bool fromCache() const { return false; }
     // Why the encoding was not cached or a cached one was not used (a corrupt entry, a full
@@ -109,6 +112,17 @@ public:
     // Slow, once per image. Errors: Cancelled, InvalidInput (empty image), Runtime.
     virtual Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
                                                            const EncodeControl& control) = 0;
+    // Encodes only `region` of the image (in its pixels), as if it were the whole image: SAM
+    // sees a small part of a large photo at its full input size. Prompts for the session are
+    // in the whole image's pixels and must lie inside the region; masks come back in the whole
+    // image's frame. Errors: InvalidInput (empty region or not inside, or an engine without
+    // region encoding: the default), as encode().
+    virtual Expected<std::shared_ptr<ImageSession>> encodeRegion(const RgbImage& image,
+                                                                 const ImageRegion& region,
+                                                                 const EncodeControl& control) {
+        (void)image, (void)region, (void)control;
+        return Error::invalid(name() + " cannot encode a region of an image");
+    }
     // Fast, per prompt set. Errors: InvalidInput (no prompt, foreign session), Runtime.
     // Engines pay for their first prediction's one-time costs (kernels, allocations) when they
     // are made, so that the user's first click does not.

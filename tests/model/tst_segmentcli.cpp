@@ -73,6 +73,7 @@ private Q_SLOTS:
     void errorsExitWith2_data();
     void errorsExitWith2();
     void synthWritesARandomModelThatRuns();
+    void regionIsTheCroppedImage();
 };
 
 void TestSegmentCli::reproducesFixtures_data() {
@@ -237,6 +238,70 @@ void TestSegmentCli::synthWritesARandomModelThatRuns() {
     QVERIFY(shape == (Shape{3, 64, 64}));
     QVERIFY(std::all_of(logits.begin(), logits.end(), [](float v) { return std::isfinite(v); }));
     QVERIFY(!synthConfig("vit_x").ok());
+}
+
+// --region: the same outputs as the cropped image given whole (the crop written by hand), the
+// masks placed at the region's place in an image-sized plane with -inf around.
+void TestSegmentCli::regionIsTheCroppedImage() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const int x = 60, y = 40, w = 150, h = 110;
+    const cv::Mat full = cv::imread(tinyPath("image_a.png").toStdString(), cv::IMREAD_COLOR);
+    QVERIFY(!full.empty());
+    const QString cropped = tmp.filePath("crop.png");
+    QVERIFY(cv::imwrite(cropped.toStdString(), full(cv::Rect(x, y, w, h)).clone()));
+    const auto writePrompts = [&](const QString& file, double dx, double dy) {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"prompts": [{"name": "a", "points": [[%1, %2]]}]})")
+                    .arg(100.5 + dx)
+                    .arg(90.5 + dy)
+                    .toUtf8());
+    };
+    writePrompts(tmp.filePath("crop.json"), -x, -y);
+    writePrompts(tmp.filePath("full.json"), 0, 0);
+    const QString cropOut = tmp.filePath("crop.safetensors"), regionOut = tmp.filePath("r.st");
+    QCOMPARE(runCli({"segment", "--checkpoint", tinyPath("checkpoint.pth"), "--image", cropped,
+                     "--prompts", tmp.filePath("crop.json"), "--out", cropOut})
+                 .exitCode,
+             0);
+    const QString region = QStringLiteral("%1,%2,%3,%4").arg(x).arg(y).arg(x + w).arg(y + h);
+    const CliRun r = runCli({"segment", "--checkpoint", tinyPath("checkpoint.pth"), "--image",
+                             tinyPath("image_a.png"), "--prompts", tmp.filePath("full.json"),
+                             "--out", regionOut, "--region", region});
+    QCOMPARE(r.exitCode, 0);
+    auto a = readSafetensors(cropOut.toStdString());
+    auto b = readSafetensors(regionOut.toStdString());
+    QVERIFY(a.ok() && b.ok());
+    Shape sa, sb;
+    for (const char* name : {"embedding", "a/iou", "a/low_res_logits"})
+        QVERIFY2(floatsOf(*a, name, &sa) == floatsOf(*b, name, &sb) && sa == sb, name);
+    const auto crop = floatsOf(*a, "a/masks_logits", &sa);
+    const auto placed = floatsOf(*b, "a/masks_logits", &sb);
+    QVERIFY(sa == (Shape{3, h, w}));
+    QVERIFY(sb == (Shape{3, full.rows, full.cols}));
+    long mismatches = 0, outside = 0;
+    for (int c = 0; c < 3; ++c)
+        for (int py = 0; py < full.rows; ++py)
+            for (int px = 0; px < full.cols; ++px) {
+                const float v = placed[(std::size_t(c) * full.rows + py) * full.cols + px];
+                if (px < x || py < y || px >= x + w || py >= y + h)
+                    outside += !(std::isinf(v) && v < 0);
+                else
+                    mismatches += v != crop[(std::size_t(c) * h + py - y) * w + px - x];
+            }
+    QCOMPARE(mismatches, 0L);
+    QCOMPARE(outside, 0L);
+    // A point outside the region is the user's mistake, named.
+    QFile f(tmp.filePath("out.json"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"prompts": [{"name": "a", "points": [[5, 5]]}]})");
+    f.close();
+    const CliRun bad = runCli({"segment", "--checkpoint", tinyPath("checkpoint.pth"), "--image",
+                               tinyPath("image_a.png"), "--prompts", f.fileName(), "--out",
+                               regionOut, "--region", region});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("outside the region (60, 40)"), qPrintable(bad.err));
 }
 
 QTEST_GUILESS_MAIN(TestSegmentCli)

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void candidatesUpsampledOnDemand();
     void revisitFromDiskCache();
     void cacheDialog();
+    void regionEncoding();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -413,6 +414,43 @@ void TestSamWindow::cacheDialog() {
                               30000);
     WAIT_SAM_READY(*m_window);
     QTRY_VERIFY_WITH_TIMEOUT(EmbeddingCache(elsewhere.toStdString()).entryCount() >= 1, 30000);
+}
+
+// R encodes what the view shows alone; clicks inside it decode against it (their masks stay
+// inside it), a click outside goes to the whole image; Shift+R drops it.
+void TestSamWindow::regionEncoding() {
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    QSignalSpy regions(doc->session(), &DocumentSession::regionChanged);
+    doc->session()->encodeRegion(QRect(60, 40, 150, 110));
+    QCOMPARE(doc->session()->region(), QRect(60, 40, 150, 110));
+    QTRY_VERIFY_WITH_TIMEOUT(doc->session()->regionReady(), 30000);
+    QVERIFY(regions.size() >= 2);  // asked for, then ready
+
+    clickImage(w, QPointF(130.5, 90.5));
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QVERIFY(doc->prediction()->predictionFromRegion());
+    const BinaryMask mask = doc->prediction()->currentMask();
+    QCOMPARE(mask.width(), 256);
+    long outside = 0;
+    for (int y = 0; y < mask.height(); ++y)
+        for (int x = 0; x < mask.width(); ++x)
+            if (mask.at(x, y) && !QRect(60, 40, 150, 110).contains(x, y))
+                ++outside;
+    QCOMPARE(outside, 0L);
+    QVERIFY(w.document()->keepMask());
+    QCOMPARE(int(doc->annotations()->annotations().objects.size()), 1);
+
+    // A point outside the region: the whole prompt set goes to the image's embedding.
+    clickImage(w, QPointF(20.5, 20.5));
+    QTRY_VERIFY(doc->prediction()->hasPrediction() && !doc->prediction()->predictionFromRegion());
+
+    QTest::keyClick(&w, Qt::Key_R, Qt::ShiftModifier);
+    QVERIFY(doc->session()->region().isNull());
+    QVERIFY(!doc->session()->regionReady());
+    // The view's own region: the whole image fits the window, so R covers all of it.
+    QTest::keyClick(&w, Qt::Key_R);
+    QCOMPARE(doc->session()->region(), QRect(0, 0, 256, 192));
 }
 
 QTEST_MAIN(TestSamWindow)

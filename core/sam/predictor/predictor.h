@@ -39,7 +39,12 @@ struct PredictorOptions {
     // "auto" = bfloat16 on CUDA, and on CPUs with fast bfloat16 products (AMX or AVX512-BF16,
     // runtimeinfo.h), else float32. Predictor::options() reports the dtype chosen.
     std::string dtype = "auto";
-    int threads = 0;  // libtorch intra-op threads; 0 = leave as is (see setImage)
+    // libtorch intra-op threads of the encoder (setImage) and of the decoder (predict*), set on
+    // the calling thread for each call (OpenMP thread counts belong to the calling thread: a
+    // worker thread that sets none runs on one core). 0: every core for the encoder; the
+    // decoder's 0: as the encoder's.
+    int threads = 0;
+    int decodeThreads = 0;
 };
 
 // Channel order of interleaved pixels: OpenCV decodes BGR(A), QImage RGB888/RGBA8888 is RGB(A).
@@ -111,8 +116,8 @@ public:
     const PredictorOptions& options() const;
 
     // Encodes the image (the slow step, seconds on a CPU). Replaces any previous image; on error
-    // or cancellation the predictor has no image. With options().threads > 0 the calling thread
-    // uses that many libtorch threads (OpenMP thread counts are per calling thread).
+    // or cancellation the predictor has no image. The calling thread uses options().threads
+    // libtorch threads (every core for 0).
     Status setImage(const ImageView& image, const EncodeControl& control = {});
     // Uses a stored embedding instead of running the encoder.
     Status setEmbedding(const ImageEmbedding& embedding);
