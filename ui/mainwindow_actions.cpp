@@ -190,8 +190,8 @@ void MainWindow::createActions() {
                        p == QLatin1String("auto") ? tr("Automatic (bfloat16 where fast)") : p);
         if (p == QLatin1String("auto"))
             a->setStatusTip(
-                tr("bfloat16 on GPUs and on CPUs with AMX or AVX512-BF16, else "
-                   "float32"));
+                tr("bfloat16 on GPUs, and on CPUs where it measured faster than float32 "
+                   "(samdesk-cli doctor shows both), else float32"));
         a->setCheckable(true);
         a->setChecked(m_settings.precision() == p);
         m_precisionGroup->addAction(a);

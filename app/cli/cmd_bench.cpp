@@ -34,8 +34,9 @@ const char* kBenchHelp =
     "  predict_ms the same clicks with every candidate upsampled (the reference's predict)\n"
     "and reports peak RSS, threads, dtype, device, libtorch version and the GEMM backend.\n"
     "Without --image a deterministic synthetic 1024 x 768 image is used.\n"
-    "--dtype auto (default: bfloat16 where the CPU has AMX or AVX512-BF16 and on CUDA, else\n"
-    "float32) | float32 | bfloat16 | float16 (CUDA). --threads N: libtorch threads (default:\n"
+    "--dtype auto (default: bfloat16 on CUDA and where it measured faster on this CPU, see\n"
+    "doctor; else float32) | float32 | bfloat16 | float16 (CUDA). --threads N: libtorch threads "
+    "(default:\n"
     "all cores). Exit status 2 on error.\n";
 
 double median(std::vector<double> v) {

@@ -171,14 +171,14 @@ void DocumentSession::requestEncode() {
     setEncodeState(EncodeState::Encoding);
     m_encodeClock.start();
     Q_EMIT encodeProgress(0, 0);
-    m_inference->worker()->requestEncode({m_imageKey, m_image, QString()});
+    m_inference->worker()->requestEncode({m_imageKey, m_image, QString(), {}});
 }
 
 void DocumentSession::requestPrefetch() {
     if (m_index + 1 >= m_folder.count())
         return;
     const QString path = m_folder.absolutePath(m_index + 1);
-    m_inference->worker()->requestPrefetch({keyFor(path), QImage(), path});
+    m_inference->worker()->requestPrefetch({keyFor(path), QImage(), path, {}});
 }
 
 void DocumentSession::cancelEncode() {

@@ -15,7 +15,7 @@ namespace samdesk {
 struct EngineChoice {
     std::string checkpoint;      // empty: GrabCut
     std::string device = "cpu";  // SAM only: "cpu", "cuda", "cuda:N"
-    // SAM only: "auto" (bfloat16 on CUDA and on CPUs with AMX or AVX512-BF16, else float32),
+    // SAM only: "auto" (bfloat16 on CUDA, and on CPUs where it measured faster; else float32),
     // "float32", "bfloat16", "float16"
     std::string dtype = "auto";
     // SAM only: libtorch intra-op threads of the encoder (0: every core) and of a decode (0: as

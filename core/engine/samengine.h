@@ -15,7 +15,7 @@ namespace samdesk {
 
 struct SamEngineOptions {
     std::string device = "cpu";  // "cpu", "cuda", "cuda:N"
-    // "auto" (bfloat16 on CUDA and on CPUs with AMX or AVX512-BF16, else float32), "float32",
+    // "auto" (bfloat16 on CUDA, and on CPUs where it measured faster; else float32), "float32",
     // "bfloat16", "float16"
     std::string dtype = "auto";
     int threads = 0;        // libtorch threads of the encoder; 0 = every core

@@ -84,7 +84,7 @@ void TestInferenceWorker::decodesCoalesce() {
     WorkerLog log(w);
     w->requestEngine({});
     QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
-    w->requestEncode({QStringLiteral("img"), discImage(0), QString()});
+    w->requestEncode({QStringLiteral("img"), discImage(0), QString(), {}});
     QTRY_COMPARE_WITH_TIMEOUT(log.encoded.size(), 1, 10000);
 
     // The first decode starts and blocks; four more requests arrive meanwhile.
@@ -107,7 +107,7 @@ void TestInferenceWorker::cancelStopsEncode() {
     WorkerLog log(w);
     w->requestEngine({});
     QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
-    w->requestEncode({QStringLiteral("img"), discImage(0), QString()});
+    w->requestEncode({QStringLiteral("img"), discImage(0), QString(), {}});
     gates.encodeBlock.release(2);
     QTRY_COMPARE(log.progress.size(), 2);
     QCOMPARE(log.progress[1], QPoint(2, Gates::kBlocks));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <thread>
 
 #include "core/checkpoint/samcheckpoint.h"
 #include "core/sam/model/sammodel.h"
@@ -12,6 +13,7 @@
 #include "core/sam/predictor/predictorimpl.h"
 #include "core/sam/predictor/promptvalidation.h"
 #include "core/sam/runtime/cachingallocator.h"
+#include "core/sam/runtime/calibrationcache.h"
 #include "core/sam/runtime/runtimeinfo.h"
 
 namespace samdesk {
@@ -63,14 +65,15 @@ Expected<torch::Device> parseDevice(const std::string& name) {
     return Error::invalid("unknown device '" + name + "' (cpu, cuda or cuda:N)");
 }
 
-// "auto": bfloat16 where it is fast (CUDA; CPUs with AMX or AVX512-BF16), else float32.
+// "auto": bfloat16 on CUDA; on the CPU what this machine's calibration measured faster
+// (calibrationcache.h: cached per CPU and thread count, measured once when missing), float32
+// unless bfloat16 wins clearly.
 std::string resolveDtype(const std::string& name, const torch::Device& device) {
     if (name != "auto")
         return name;
     if (device.is_cuda())
         return "bfloat16";
-    static const bool fastBf16 = cpuHasFastBf16(detectCpuFeatures());
-    return fastBf16 ? "bfloat16" : "float32";
+    return calibratedCpuDtype(defaultCalibrationFile()).dtype;
 }
 
 Expected<torch::ScalarType> parseDtype(const std::string& name, const torch::Device& device) {
@@ -99,10 +102,17 @@ void Predictor::Impl::clear() {
     upscalerSize = {};
 }
 
+void Predictor::Impl::useThreads(bool encoding) const {
+    const int all = std::max(1, int(std::thread::hardware_concurrency()));
+    const int encoder = options.threads > 0 ? options.threads : all;
+    const int n = encoding || options.decodeThreads <= 0 ? encoder : options.decodeThreads;
+    if (at::get_num_threads() != n)
+        at::set_num_threads(n);
+}
+
 Status Predictor::Impl::encode(const ImageView& view, const EncodeControl& control) {
     clear();
-    if (options.threads > 0 && at::get_num_threads() != options.threads)
-        at::set_num_threads(options.threads);  // OpenMP thread counts are per calling thread
+    useThreads(true);
     const int S = config.imageSize;
     ImageSize originalSize, inputSize;
     ResizedImage small;
@@ -162,6 +172,8 @@ Expected<std::unique_ptr<Predictor>> Predictor::load(const std::filesystem::path
     auto device = parseDevice(options.device);
     if (!device)
         return device.error();
+    // The threads first: the calibration behind "auto" measures with the encoder's threads.
+    configureThreads(options.threads);  // 0: every core
     PredictorOptions resolved = options;
     resolved.dtype = resolveDtype(options.dtype, *device);
     auto dtype = parseDtype(resolved.dtype, *device);
@@ -172,8 +184,6 @@ Expected<std::unique_ptr<Predictor>> Predictor::load(const std::filesystem::path
         return loaded.error();
     const std::string what = "loading " + checkpoint.string();
     return guarded<std::unique_ptr<Predictor>>(what, [&]() -> Expected<std::unique_ptr<Predictor>> {
-        if (options.threads > 0)
-            configureThreads(options.threads);
         if (device->is_cpu())
             cachingallocator::install();
         auto impl = std::make_unique<Impl>();

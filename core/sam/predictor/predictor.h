@@ -36,8 +36,9 @@ namespace samdesk {
 struct PredictorOptions {
     std::string device = "cpu";  // "cpu", "cuda" or "cuda:N" (needs a CUDA libtorch and GPU)
     // The image encoder's precision: "auto", "float32" (the reference), "bfloat16", "float16".
-    // "auto" = bfloat16 on CUDA, and on CPUs with fast bfloat16 products (AMX or AVX512-BF16,
-    // runtimeinfo.h), else float32. Predictor::options() reports the dtype chosen.
+    // "auto" = bfloat16 on CUDA; on a CPU, bfloat16 only where the encoder's own matrix products
+    // measured more than 10% faster in it (core/sam/runtime/dtypecalibration.h, cached per CPU),
+    // else float32. Predictor::options() reports the dtype chosen.
     std::string dtype = "auto";
     // libtorch intra-op threads of the encoder (setImage) and of the decoder (predict*), set on
     // the calling thread for each call (OpenMP thread counts belong to the calling thread: a

@@ -117,6 +117,7 @@ Expected<LowResPrediction> Predictor::predictLowRes(const PromptSet& prompts) {
         return Error::invalid("no image set: call setImage() first");
     if (auto st = validatePrompts(prompts, m_impl->original, m_impl->maskSide()); !st)
         return st.error();
+    m_impl->useThreads(false);
     return guarded<LowResPrediction>("decoding the prompts", [&]() -> Expected<LowResPrediction> {
         return m_impl->decode(prompts);
     });
@@ -128,6 +129,7 @@ Expected<Prediction> Predictor::predict(const PromptSet& prompts) {
         return Error::invalid("no image set: call setImage() first");
     if (auto st = validatePrompts(prompts, m_impl->original, m_impl->maskSide()); !st)
         return st.error();
+    m_impl->useThreads(false);
     return guarded<Prediction>("decoding the prompts", [&]() -> Expected<Prediction> {
         Prediction p;
         p.lowRes = m_impl->decode(prompts);

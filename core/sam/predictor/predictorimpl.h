@@ -55,6 +55,8 @@ struct Predictor::Impl {
     mutable ImageSize upscalerSize;
 
     int maskSide() const { return 4 * config.gridSize(); }
+    // The phase's thread count on the calling thread (PredictorOptions::threads).
+    void useThreads(bool encoding) const;
     void clear();
     Status encode(const ImageView& view, const EncodeControl& control);
     // Called whenever `embedding` changes: per-image work that no prompt changes.
