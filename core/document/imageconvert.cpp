@@ -10,6 +10,15 @@ RgbImage toRgbImage(const QImage& image) {
     RgbImage out;
     out.width = rgb.width();
     out.height = rgb.height();
+    if (image.format() == QImage::Format_RGB888) {
+        // Shared, not copied: the QImage keeps the pixels alive (and never changes them: an
+        // implicitly shared QImage detaches before a write).
+        auto owner = std::make_shared<const QImage>(rgb);
+        out.borrowed = owner->constBits();
+        out.stride = std::size_t(owner->bytesPerLine());
+        out.owner = std::move(owner);
+        return out;
+    }
     out.pixels.resize(std::size_t(out.width) * out.height * 3);
     const std::size_t row = std::size_t(out.width) * 3;
     for (int y = 0; y < out.height; ++y)

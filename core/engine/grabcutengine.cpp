@@ -196,11 +196,12 @@ GrabCutEngine::GrabCutEngine(GrabCutOptions options) : m_options(options) {}
 
 Expected<std::shared_ptr<ImageSession>> GrabCutEngine::encode(const RgbImage& image,
                                                               const EncodeControl& control) {
-    if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
+    if (!image.complete())
         return Error::invalid("GrabCut: empty or short image");
     if (control.cancel && control.cancel->load())
         return Error{Error::Kind::Cancelled, "encoding cancelled"};
-    cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.pixels.data()));
+    cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.data()),
+                image.rowBytes());
     cv::Mat bgr;
     cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
     if (control.progress)

@@ -130,10 +130,11 @@ public:
 
 ImageView viewOf(const RgbImage& image) {
     ImageView view;
-    view.data = image.pixels.data();
+    view.data = image.data();
     view.width = image.width;
     view.height = image.height;
     view.channels = 3;
+    view.strideBytes = image.rowBytes();
     view.order = PixelOrder::Rgb;
     return view;
 }
@@ -253,7 +254,7 @@ Expected<std::shared_ptr<ImageSession>> SamEngine::Impl::encode(const ImageView&
 
 Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
                                                           const EncodeControl& control) {
-    if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
+    if (!image.complete())
         return Error::invalid("SAM: empty or short image");
     const ImageSize size{image.width, image.height};
     return m_impl->encode(viewOf(image), {0, 0, size.width, size.height}, size, control, this);
@@ -262,7 +263,7 @@ Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
 Expected<std::shared_ptr<ImageSession>> SamEngine::encodeRegion(const RgbImage& image,
                                                                 const ImageRegion& region,
                                                                 const EncodeControl& control) {
-    if (image.empty() || image.pixels.size() < std::size_t(image.width) * image.height * 3)
+    if (!image.complete())
         return Error::invalid("SAM: empty or short image");
     const ImageSize size{image.width, image.height};
     if (auto st = checkRegion(region, size); !st)

@@ -20,13 +20,25 @@
 
 namespace samdesk {
 
-// 8-bit RGB, rows packed (3 * width bytes per row).
+// 8-bit RGB: owned (`pixels`, rows packed) or borrowed from a decoded image (`borrowed`, rows
+// `stride` bytes apart, kept alive by `owner`), so that a 200 MP photo is not copied once more on
+// its way to the engine.
 struct RgbImage {
     int width = 0;
     int height = 0;
     std::vector<std::uint8_t> pixels;
+    const std::uint8_t* borrowed = nullptr;
+    std::size_t stride = 0;
+    std::shared_ptr<const void> owner;
 
     bool empty() const { return width <= 0 || height <= 0; }
+    const std::uint8_t* data() const { return borrowed ? borrowed : pixels.data(); }
+    std::size_t rowBytes() const { return borrowed ? stride : std::size_t(width) * 3; }
+    // Every row's pixels are there.
+    bool complete() const {
+        return !empty() && (borrowed ? stride >= std::size_t(width) * 3
+                                     : pixels.size() >= std::size_t(width) * height * 3);
+    }
 };
 
 // Where SAM's low-res logits lie over the image: a square of `side` values covering the padded

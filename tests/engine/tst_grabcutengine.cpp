@@ -23,7 +23,7 @@ bool inRing(int x, int y) {
 
 // Green-grey noisy ground, a blue disc and a magenta ring.
 RgbImage scene() {
-    RgbImage img{kW, kH, std::vector<std::uint8_t>(std::size_t(kW) * kH * 3)};
+    RgbImage img{kW, kH, std::vector<std::uint8_t>(std::size_t(kW) * kH * 3), nullptr, 0, {}};
     std::mt19937 rng(3);
     std::normal_distribution<float> noise(0.f, 8.f);
     for (int y = 0; y < kH; ++y)

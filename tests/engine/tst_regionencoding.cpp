@@ -18,7 +18,7 @@ const QString kData = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 
 RgbImage loadRgb(const QString& name) {
     const QImage img = QImage(kData + name).convertToFormat(QImage::Format_RGB888);
-    RgbImage out{img.width(), img.height(), {}};
+    RgbImage out{img.width(), img.height(), {}, nullptr, 0, {}};
     for (int y = 0; y < img.height(); ++y)
         out.pixels.insert(out.pixels.end(), img.constScanLine(y),
                           img.constScanLine(y) + std::size_t(img.width()) * 3);
@@ -27,7 +27,7 @@ RgbImage loadRgb(const QString& name) {
 
 // The region's pixels copied into an image of their own (what a user would crop by hand).
 RgbImage crop(const RgbImage& image, const ImageRegion& r) {
-    RgbImage out{r.width, r.height, {}};
+    RgbImage out{r.width, r.height, {}, nullptr, 0, {}};
     for (int y = r.y; y < r.y + r.height; ++y) {
         const auto* row = image.pixels.data() + (std::size_t(y) * image.width + r.x) * 3;
         out.pixels.insert(out.pixels.end(), row, row + std::size_t(r.width) * 3);

@@ -25,7 +25,7 @@ const QString kData = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 
 RgbImage loadRgb(const QString& name) {
     const QImage img = QImage(kData + name).convertToFormat(QImage::Format_RGB888);
-    RgbImage out{img.width(), img.height(), {}};
+    RgbImage out{img.width(), img.height(), {}, nullptr, 0, {}};
     for (int y = 0; y < img.height(); ++y)
         out.pixels.insert(out.pixels.end(), img.constScanLine(y),
                           img.constScanLine(y) + std::size_t(img.width()) * 3);

@@ -116,11 +116,23 @@ Status Predictor::Impl::encode(const ImageView& view, const EncodeControl& contr
     const int S = config.imageSize;
     ImageSize originalSize, inputSize;
     ResizedImage small;
-    {  // the full-size RGB copy is freed before the encoder runs
-        const auto rgb = imageToRgb8(view);
+    {  // a full-size RGB copy, when one is needed, is freed before the encoder runs
+        // Packed 8-bit RGB (what the app and the CLI decode to) is resized where it lies: on a
+        // 200 MP photo a copy would be 600 MB more at the peak.
+        const bool packedRgb =
+            view.data && view.width > 0 && view.height > 0 && view.channels == 3 &&
+            view.bitDepth == 8 && view.order == PixelOrder::Rgb &&
+            (view.strideBytes == 0 || view.strideBytes == static_cast<std::size_t>(view.width) * 3);
+        Expected<ResizedImage> rgb = ResizedImage{};
+        if (!packedRgb)
+            rgb = imageToRgb8(view);
         if (!rgb)
             return rgb.error();
-        originalSize = {rgb->width, rgb->height};
+        const std::uint8_t* src =
+            packedRgb ? static_cast<const std::uint8_t*>(view.data) : rgb->rgb.data();
+        const int srcWidth = packedRgb ? view.width : rgb->width;
+        const int srcHeight = packedRgb ? view.height : rgb->height;
+        originalSize = {srcWidth, srcHeight};
         inputSize = modelInputSize(originalSize, S);
         if (inputSize.width < 1 || inputSize.height < 1)
             return Error::invalid("image of " + std::to_string(originalSize.width) + " x " +
@@ -129,8 +141,8 @@ Status Predictor::Impl::encode(const ImageView& view, const EncodeControl& contr
                                   "model input");
         small.width = inputSize.width;
         small.height = inputSize.height;
-        small.rgb = pillowResizeBilinear(rgb->rgb.data(), rgb->width, rgb->height, 3,
-                                         inputSize.width, inputSize.height);
+        small.rgb =
+            pillowResizeBilinear(src, srcWidth, srcHeight, 3, inputSize.width, inputSize.height);
     }
 
     const auto pixels =
