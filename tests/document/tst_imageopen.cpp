@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 
 #include "core/document/annotationdocument.h"
+#include "core/document/imageconvert.h"
 #include "core/document/imageload.h"
 #include "testimages.h"
 
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void unreadableImageReportsItsReason();
     void folderOpensAtFirstReadableImage();
     void largeJpegOpens();
+    void enginesBorrowTheDecodedPixels();
 };
 
 void TestImageOpen::unreadableImageReportsItsReason() {
@@ -161,6 +163,41 @@ void TestImageOpen::largeJpegOpens() {
                               20000);
     qInfo("48 MP JPEG: opened in %lld ms, ready in %lld ms, peak RSS +%.0f MB", openMs,
           clock.elapsed(), peakRssMb() - rssBefore);
+}
+
+// The engines get the decoded image's own pixels (no full-size copy), rows padded or not; other
+// formats are converted into packed RGB.
+void TestImageOpen::enginesBorrowTheDecodedPixels() {
+    const QImage disc = discImage(0).convertToFormat(QImage::Format_RGB888);
+    QImage padded = disc.copy(0, 0, 101, 90);  // 303 bytes a row: padded to 304
+    QVERIFY(padded.bytesPerLine() > 101 * 3);
+    const RgbImage shared = toRgbImage(padded);
+    QCOMPARE(shared.data(), padded.constBits());
+    QCOMPARE(shared.rowBytes(), std::size_t(padded.bytesPerLine()));
+    QVERIFY(shared.complete());
+    QVERIFY(shared.pixels.empty());
+    const QRgb p = padded.pixel(100, 89);
+    const std::uint8_t* last = shared.data() + shared.rowBytes() * 89 + 100 * 3;
+    QCOMPARE(int(last[0]), qRed(p));
+    QCOMPARE(int(last[2]), qBlue(p));
+
+    const RgbImage converted = toRgbImage(disc.convertToFormat(QImage::Format_ARGB32));
+    QVERIFY(!converted.borrowed);
+    QCOMPARE(converted.rowBytes(), std::size_t(kImageW) * 3);
+    QCOMPARE(converted.pixels.size(), std::size_t(kImageW) * kImageH * 3);
+    QCOMPARE(int(converted.pixels[3 * (10 * kImageW + 20) + 1]), qGreen(disc.pixel(20, 10)));
+
+    // GrabCut reads the padded rows as they are: the disc comes out as from packed pixels.
+    GrabCutEngine engine;
+    PromptSet click;
+    click.points = {{discCentre(0).x(), discCentre(0).y(), true}};
+    auto a = engine.encode(toRgbImage(disc), {});
+    auto b = engine.encode(toRgbImage(disc.convertToFormat(QImage::Format_RGB32)), {});
+    QVERIFY(a.ok() && b.ok());
+    auto ma = engine.predict(**a, click);
+    auto mb = engine.predict(**b, click);
+    QVERIFY(ma.ok() && mb.ok());
+    QVERIFY(ma->candidates[0].logits.steps() == mb->candidates[0].logits.steps());
 }
 
 QTEST_GUILESS_MAIN(TestImageOpen)
