@@ -12,6 +12,27 @@
 
 namespace samdesk {
 
+namespace {
+
+// `region` of a full-size mask scaled to `scaled`: the nearest full-size pixel of each scaled one.
+template <typename Inside>
+BinaryMask sampleNearest(QSize full, QSize scaled, const QRect& region, Inside inside) {
+    std::vector<std::uint8_t> bytes(std::size_t(region.width()) * region.height());
+    for (int y = 0; y < region.height(); ++y) {
+        const int sy = std::min(full.height() - 1,
+                                int((y + region.y() + 0.5) * full.height() / scaled.height()));
+        for (int x = 0; x < region.width(); ++x) {
+            const int sx = std::min(full.width() - 1,
+                                    int((x + region.x() + 0.5) * full.width() / scaled.width()));
+            bytes[std::size_t(y) * region.width() + x] = inside(sx, sy) ? 1 : 0;
+        }
+    }
+    auto mask = BinaryMask::fromBytes(region.width(), region.height(), std::move(bytes));
+    return mask ? std::move(mask.value()) : BinaryMask();
+}
+
+}  // namespace
+
 DocumentPrediction::DocumentPrediction(DocumentSession* session,
                                        const DocumentAnnotations* annotations, QUndoStack* undo,
                                        QObject* parent)
@@ -292,18 +313,8 @@ BinaryMask DocumentPrediction::currentMaskScaled(QSize scaled, const QRect& regi
         return {};
     // The object's own mask, nearest image pixel of each scaled pixel.
     const BinaryMask& full = o->mask;
-    std::vector<std::uint8_t> bytes(std::size_t(region.width()) * region.height());
-    for (int y = 0; y < region.height(); ++y) {
-        const int sy = std::min(full.height() - 1,
-                                int((y + region.y() + 0.5) * full.height() / scaled.height()));
-        for (int x = 0; x < region.width(); ++x) {
-            const int sx = std::min(full.width() - 1,
-                                    int((x + region.x() + 0.5) * full.width() / scaled.width()));
-            bytes[std::size_t(y) * region.width() + x] = full.at(sx, sy) ? 1 : 0;
-        }
-    }
-    auto mask = BinaryMask::fromBytes(region.width(), region.height(), std::move(bytes));
-    return mask ? std::move(mask.value()) : BinaryMask();
+    return sampleNearest(QSize(full.width(), full.height()), scaled, region,
+                         [&full](int x, int y) { return full.at(x, y); });
 }
 
 int DocumentPrediction::candidateCount() const {
@@ -350,18 +361,8 @@ BinaryMask DocumentPrediction::candidateMaskScaled(int index, QSize scaled,
     const LogitMap& full = c.logits;
     if (full.empty())
         return {};
-    std::vector<std::uint8_t> bytes(std::size_t(region.width()) * region.height());
-    for (int y = 0; y < region.height(); ++y) {
-        const int sy = std::min(full.height() - 1,
-                                int((y + region.y() + 0.5) * full.height() / scaled.height()));
-        for (int x = 0; x < region.width(); ++x) {
-            const int sx = std::min(full.width() - 1,
-                                    int((x + region.x() + 0.5) * full.width() / scaled.width()));
-            bytes[std::size_t(y) * region.width() + x] = full.inside(sx, sy, t) ? 1 : 0;
-        }
-    }
-    auto mask = BinaryMask::fromBytes(region.width(), region.height(), std::move(bytes));
-    return mask ? std::move(mask.value()) : BinaryMask();
+    return sampleNearest(QSize(full.width(), full.height()), scaled, region,
+                         [&full, t](int x, int y) { return full.inside(x, y, t); });
 }
 
 QRect DocumentPrediction::candidateBounds(int index) const {

@@ -7,8 +7,8 @@
 
 #include "core/document/documentannotations.h"
 #include "core/document/documentsession.h"
-#include "tests/annotation/testmasks.h"
 #include "testimages.h"
+#include "tests/annotation/testmasks.h"
 
 using namespace samdesk;
 using namespace samdesk::test;

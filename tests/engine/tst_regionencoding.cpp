@@ -5,6 +5,8 @@
 #include <QImage>
 #include <QtTest>
 
+#include "tests/engine/testrgb.h"
+
 #include "core/engine/grabcutengine.h"
 #include "core/engine/samengine.h"
 #include "core/sam/predictor/predictor.h"
@@ -17,12 +19,7 @@ namespace {
 const QString kData = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 
 RgbImage loadRgb(const QString& name) {
-    const QImage img = QImage(kData + name).convertToFormat(QImage::Format_RGB888);
-    RgbImage out{img.width(), img.height(), {}, nullptr, 0, {}};
-    for (int y = 0; y < img.height(); ++y)
-        out.pixels.insert(out.pixels.end(), img.constScanLine(y),
-                          img.constScanLine(y) + std::size_t(img.width()) * 3);
-    return out;
+    return test::loadRgb(kData + name);
 }
 
 // The region's pixels copied into an image of their own (what a user would crop by hand).

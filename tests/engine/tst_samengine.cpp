@@ -8,6 +8,8 @@
 #include <QImage>
 #include <QtTest>
 
+#include "tests/engine/testrgb.h"
+
 #include <cmath>
 
 #include "core/cache/embeddingcache.h"
@@ -24,12 +26,7 @@ namespace {
 const QString kData = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 
 RgbImage loadRgb(const QString& name) {
-    const QImage img = QImage(kData + name).convertToFormat(QImage::Format_RGB888);
-    RgbImage out{img.width(), img.height(), {}, nullptr, 0, {}};
-    for (int y = 0; y < img.height(); ++y)
-        out.pixels.insert(out.pixels.end(), img.constScanLine(y),
-                          img.constScanLine(y) + std::size_t(img.width()) * 3);
-    return out;
+    return test::loadRgb(kData + name);
 }
 
 const float* floats(const StateDict& dict, const std::string& name) {
