@@ -169,15 +169,14 @@ QString DocumentPrediction::sessionKeyFor(const PromptState& state) const {
     // The region's encoding when it is ready and every prompt lies inside it; else the image's.
     if (!m_session->regionReady() || state.isEmpty())
         return m_session->imageKey();
-    const QRectF r(m_session->region());
-    const auto inside = [&r](double x, double y) {
-        return x >= r.left() && y >= r.top() && x <= r.right() + 1 && y <= r.bottom() + 1;
-    };
+    // The engine's own test (promptsInRegion refuses what this lets through otherwise).
+    const QRect q = m_session->region();
+    const ImageRegion r{q.x(), q.y(), q.width(), q.height()};
     for (const auto& p : state.points)
-        if (!inside(p.point.x, p.point.y))
+        if (!r.contains(p.point.x, p.point.y))
             return m_session->imageKey();
     if (state.box &&
-        (!inside(state.box->x0, state.box->y0) || !inside(state.box->x1, state.box->y1)))
+        (!r.contains(state.box->x0, state.box->y0) || !r.contains(state.box->x1, state.box->y1)))
         return m_session->imageKey();
     return m_session->regionKey();
 }

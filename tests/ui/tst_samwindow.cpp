@@ -441,6 +441,15 @@ void TestSamWindow::regionEncoding() {
     QVERIFY(w.document()->keepMask());
     QCOMPARE(int(doc->annotations()->annotations().objects.size()), 1);
 
+    // Half a pixel past the region's right edge is outside it for the engine too: the click
+    // goes to the whole image instead of failing against the region.
+    QSignalSpy errors(doc, &AnnotationDocument::error);
+    clickImage(w, QPointF(210.5, 90.5));
+    QTRY_VERIFY(doc->prediction()->hasPrediction() && !doc->prediction()->predictionFromRegion());
+    QCOMPARE(errors.size(), 0);
+    QTest::keyClick(&w, Qt::Key_Escape);
+    QVERIFY(doc->prediction()->prompts().isEmpty());
+
     // A point outside the region: the whole prompt set goes to the image's embedding.
     clickImage(w, QPointF(20.5, 20.5));
     QTRY_VERIFY(doc->prediction()->hasPrediction() && !doc->prediction()->predictionFromRegion());
