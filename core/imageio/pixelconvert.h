@@ -1,6 +1,7 @@
 // Decoded samples to the packed 8-bit RGB that readImage() returns, with the orientation applied
-// in the same pass (no second full-size buffer). Plain pointers, no OpenCV types. Internal to
-// core/imageio.
+// in the same pass (no second full-size buffer). Plain pointers, no OpenCV types. Also how the
+// predictor converts images handed to it in memory (imagepreprocessing.cpp), so that a file and
+// the same pixels in memory reach the model alike.
 #pragma once
 
 #include <cstddef>

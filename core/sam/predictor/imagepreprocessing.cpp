@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
+
+#include "core/imageio/pixelconvert.h"
 
 namespace samdesk {
 
@@ -143,27 +144,17 @@ Expected<ResizedImage> imageToRgb8(const ImageView& image) {
     out.width = image.width;
     out.height = image.height;
     out.rgb.resize(static_cast<std::size_t>(image.width) * image.height * 3);
-    const bool bgr = image.order == PixelOrder::Bgr && image.channels >= 3;
-    const auto* base = static_cast<const std::uint8_t*>(image.data);
-    for (int y = 0; y < image.height; ++y) {
-        const std::uint8_t* row = base + stride * y;
-        std::uint8_t* dst = out.rgb.data() + static_cast<std::size_t>(y) * image.width * 3;
-        for (int x = 0; x < image.width; ++x) {
-            std::uint8_t v[3];
-            for (int c = 0; c < 3; ++c) {
-                const int src = image.channels == 1 ? 0 : (bgr ? 2 - c : c);
-                const std::size_t at = (static_cast<std::size_t>(x) * image.channels + src);
-                if (bytes == 1) {
-                    v[c] = row[at];
-                } else {
-                    std::uint16_t wide;
-                    std::memcpy(&wide, row + at * 2, 2);
-                    v[c] = static_cast<std::uint8_t>((wide + 128u) / 257u);
-                }
-            }
-            std::memcpy(dst + static_cast<std::size_t>(x) * 3, v, 3);
-        }
-    }
+    // The image files' conversion (16-bit v -> (v + 128) / 257, grey to RGB, alpha dropped), so
+    // pixels handed in memory and pixels read from a file reach the model the same way.
+    imageio::SourcePixels src;
+    src.data = static_cast<const std::uint8_t*>(image.data);
+    src.width = image.width;
+    src.height = image.height;
+    src.channels = image.channels;
+    src.type = bytes == 1 ? imageio::SampleType::U8 : imageio::SampleType::U16;
+    src.stride = stride;
+    src.bgr = image.order == PixelOrder::Bgr;
+    imageio::writeRgb(src, 1, out.rgb.data());
     return out;
 }
 
