@@ -111,13 +111,19 @@ Status Predictor::Impl::checkUpscale(const LowResLogits& mask, ImageSize outSize
     return {};
 }
 
+Status Predictor::Impl::readyToDecode(const PromptSet& prompts) const {
+    if (!hasImage)
+        return Error::invalid("no image set: call setImage() first");
+    if (auto st = validatePrompts(prompts, original, maskSide()); !st)
+        return st.error();
+    useThreads(false);
+    return {};
+}
+
 Expected<LowResPrediction> Predictor::predictLowRes(const PromptSet& prompts) {
     std::lock_guard lock(m_impl->mutex);
-    if (!m_impl->hasImage)
-        return Error::invalid("no image set: call setImage() first");
-    if (auto st = validatePrompts(prompts, m_impl->original, m_impl->maskSide()); !st)
+    if (auto st = m_impl->readyToDecode(prompts); !st)
         return st.error();
-    m_impl->useThreads(false);
     return guarded<LowResPrediction>("decoding the prompts", [&]() -> Expected<LowResPrediction> {
         return m_impl->decode(prompts);
     });
@@ -125,11 +131,8 @@ Expected<LowResPrediction> Predictor::predictLowRes(const PromptSet& prompts) {
 
 Expected<Prediction> Predictor::predict(const PromptSet& prompts) {
     std::lock_guard lock(m_impl->mutex);
-    if (!m_impl->hasImage)
-        return Error::invalid("no image set: call setImage() first");
-    if (auto st = validatePrompts(prompts, m_impl->original, m_impl->maskSide()); !st)
+    if (auto st = m_impl->readyToDecode(prompts); !st)
         return st.error();
-    m_impl->useThreads(false);
     return guarded<Prediction>("decoding the prompts", [&]() -> Expected<Prediction> {
         Prediction p;
         p.lowRes = m_impl->decode(prompts);

@@ -57,6 +57,8 @@ struct Predictor::Impl {
     int maskSide() const { return 4 * config.gridSize(); }
     // The phase's thread count on the calling thread (PredictorOptions::threads).
     void useThreads(bool encoding) const;
+    // A decode may run: an image is set and the prompts fit it; the decoder's threads are set.
+    Status readyToDecode(const PromptSet& prompts) const;
     void clear();
     Status encode(const ImageView& view, const EncodeControl& control);
     // Called whenever `embedding` changes: per-image work that no prompt changes.
