@@ -15,6 +15,7 @@
 
 #include "core/document/imagefolder.h"
 #include "core/document/inferencetypes.h"
+#include "core/engine/cachefolder.h"
 
 namespace samdesk {
 
@@ -139,7 +140,7 @@ private:
     int m_engineGeneration = 0;
     bool m_engineLoading = false;
     QString m_cacheDirectory;
-    quint64 m_cacheMaxBytes = 2ull << 30;
+    quint64 m_cacheMaxBytes = defaultCacheMaxBytes();
 
     ImageFolder m_folder;
     int m_index = -1;

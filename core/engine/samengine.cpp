@@ -254,10 +254,7 @@ Expected<std::shared_ptr<ImageSession>> SamEngine::Impl::encode(const ImageView&
 
 Expected<std::shared_ptr<ImageSession>> SamEngine::encode(const RgbImage& image,
                                                           const EncodeControl& control) {
-    if (!image.complete())
-        return Error::invalid("SAM: empty or short image");
-    const ImageSize size{image.width, image.height};
-    return m_impl->encode(viewOf(image), {0, 0, size.width, size.height}, size, control, this);
+    return encodeRegion(image, {0, 0, image.width, image.height}, control);  // the whole image
 }
 
 Expected<std::shared_ptr<ImageSession>> SamEngine::encodeRegion(const RgbImage& image,
