@@ -185,9 +185,7 @@ void CanvasView::rebuildMask() {
 void CanvasView::refreshMaskView() {
     const DocumentPrediction* p = m_document->prediction();
     const QImage& image = m_document->session()->image();
-    const QRectF visible = mapToScene(viewport()->rect())
-                               .boundingRect()
-                               .intersected(QRectF(QPointF(0, 0), QSizeF(image.size())));
+    const QRectF visible = visibleImageArea();
     if (!p->hasCurrentMask() || image.isNull() || visible.isEmpty()) {
         m_maskItem->clear();
         return;
@@ -335,12 +333,15 @@ void CanvasView::wheelEvent(QWheelEvent* event) {
 
 // ---- Coordinates ------------------------------------------------------------------------------
 
-QRect CanvasView::visibleImageRect() const {
+QRectF CanvasView::visibleImageArea() const {
     const QImage& image = m_document->session()->image();
-    if (image.isNull())
-        return {};
-    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
-    return visible.toAlignedRect().intersected(image.rect());
+    return mapToScene(viewport()->rect())
+        .boundingRect()
+        .intersected(QRectF(QPointF(0, 0), QSizeF(image.size())));
+}
+
+QRect CanvasView::visibleImageRect() const {
+    return visibleImageArea().toAlignedRect();
 }
 
 QPointF CanvasView::imagePointAt(QPoint viewportPos) const {

@@ -44,6 +44,7 @@ public:
     QPointF imagePointAt(QPoint viewportPos) const;
     // The part of the image the view shows, in image pixels (empty without an image).
     QRect visibleImageRect() const;
+    QRectF visibleImageArea() const;  // the same, not rounded to whole pixels
     QPoint viewportPointFor(QPointF imagePos) const;
 
     int selectedPrompt() const { return m_selectedPrompt; }  // -1: none
