@@ -8,6 +8,7 @@
 
 #include <atomic>
 
+#include "core/document/inferencetypes.h"
 #include "core/engine/grabcutengine.h"
 
 namespace samdesk::test {
@@ -53,5 +54,17 @@ private:
     Gates* m_gates;
     GrabCutEngine m_grabCut;
 };
+
+// The gated engine for every choice without a checkpoint; a checkpoint is a load error (the
+// tests of a failed load).
+inline EngineFactory gatedFactory(Gates* gates) {
+    return [gates](const EngineChoice& choice) -> Expected<LoadedEngine> {
+        if (!choice.checkpoint.empty())
+            return Error::format(choice.checkpoint + ": not a checkpoint");
+        LoadedEngine e;
+        e.engine = std::make_unique<GatedEngine>(gates);
+        return e;
+    };
+}
 
 }  // namespace samdesk::test

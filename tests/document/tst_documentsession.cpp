@@ -14,14 +14,6 @@ using namespace samdesk::test;
 
 namespace {
 
-EngineFactory gatedFactory(Gates* gates) {
-    return [gates](const EngineChoice&) -> Expected<LoadedEngine> {
-        LoadedEngine e;
-        e.engine = std::make_unique<GatedEngine>(gates);
-        return e;
-    };
-}
-
 // Declared after the session, so destroyed before it: the worker may be waiting at a gate (an
 // image encoded ahead), and the session's destructor waits for the worker.
 struct OpenGatesAtExit {

@@ -14,16 +14,6 @@ using namespace samdesk::test;
 
 namespace {
 
-EngineFactory gatedFactory(Gates* gates) {
-    return [gates](const EngineChoice& choice) -> Expected<LoadedEngine> {
-        if (!choice.checkpoint.empty())
-            return Error::format(choice.checkpoint + ": not a checkpoint");
-        LoadedEngine e;
-        e.engine = std::make_unique<GatedEngine>(gates);
-        return e;
-    };
-}
-
 DecodeRequest pointRequest(quint64 id, const QString& key, float x) {
     DecodeRequest r;
     r.id = id;
