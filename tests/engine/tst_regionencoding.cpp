@@ -146,6 +146,17 @@ void TestRegionEncoding::regionMatchesThePredictorOnTheCrop() {
                     (px < x / 2 - 1 || py < y / 2 - 1 || px > (x + w) / 2 || py > (y + h) / 2))
                     ++halfOutside;
         QCOMPARE(halfOutside, 0L);
+        long agree = 0, total = 0;
+        for (int py = y / 2 + 1; py < (y + h) / 2 - 1; ++py)
+            for (int px = x / 2 + 1; px < (x + w) / 2 - 1; ++px) {
+                ++total;
+                agree += half.inside(px, py, 0.f) == full.inside(2 * px + 1, 2 * py + 1, 0.f);
+            }
+        // The same mask, not only in the same place: a view is the full-size mask resampled
+        // (bilinear from the low-res logits, not a subsampling of the full-size mask, so the
+        // tiny random-weights model's noisy edges differ on 5-16% of the pixels).
+        QVERIFY2(agree >= total * 8 / 10,
+                 qPrintable(QStringLiteral("%1 of %2 pixels agree").arg(agree).arg(total)));
     }
 }
 
