@@ -1,6 +1,8 @@
 // Reading and writing the autosave JSON (see annotationjson.h for the layout).
 #include "core/annotation/annotationjson.h"
 
+#include <algorithm>
+#include <limits>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -40,19 +42,79 @@ int intField(const json& j, const char* key, const std::string& what) {
     return static_cast<int>(n);
 }
 
-Status checkHeader(const json& j, const char* format, const std::string& origin) {
+// The file's version, whatever it is; fails when `j` is not a `format` file with an integer
+// version.
+Expected<int> headerVersion(const json& j, const char* format, const std::string& origin) {
     if (!j.is_object() || !j.contains("format") || j["format"] != format)
         return Error::format(origin + ": not a " + std::string(format) + " file");
-    if (!j.contains("version") || !j["version"].is_number_integer())
+    const auto it = j.find("version");
+    if (it == j.end() || !it->is_number_integer())
         return Error::format(origin + ": missing \"version\"");
-    const int version = j["version"].get<int>();
-    if (version > kAnnotationFileVersion)
-        return Error::format(origin + ": written by a newer samdesk (file version " +
-                             std::to_string(version) + ", this one reads up to " +
-                             std::to_string(kAnnotationFileVersion) + ")");
-    if (version < 1)
+    const long long version = it->get<long long>();
+    if (version < 1 || version > std::numeric_limits<int>::max())
         return Error::format(origin + ": bad version " + std::to_string(version));
-    return {};
+    return static_cast<int>(version);
+}
+
+// The version of a file this samdesk reads (1 ... newest).
+Expected<int> checkHeader(const json& j, const char* format, int newest,
+                          const std::string& origin) {
+    auto version = headerVersion(j, format, origin);
+    if (version && version.value() > newest)
+        return Error::format(origin + ": written by a newer samdesk (file version " +
+                             std::to_string(version.value()) + ", this one reads up to " +
+                             std::to_string(newest) + ")");
+    return version;
+}
+
+// Version 2's "prompts" of an object.
+json promptsToJson(const ObjectPrompts& p) {
+    json points = json::array();
+    for (const auto& pt : p.points)
+        points.push_back({pt.x, pt.y, pt.foreground ? 1 : 0});
+    return {
+        {"points", std::move(points)},
+        {"box", p.box ? json{p.box->x0, p.box->y0, p.box->x1, p.box->y1} : json(nullptr)},
+        {"candidate", p.candidate},
+        {"threshold", p.threshold},
+        {"mask_input", p.maskInput},
+        {"engine", p.engine},
+        {"checkpoint", p.checkpoint},
+    };
+}
+
+ObjectPrompts promptsFromJson(const json& jp, const std::string& what) {
+    const std::string where = what + " prompts";
+    ObjectPrompts p;
+    for (const auto& jpt : field(jp, "points", json::value_t::array, where)) {
+        if (!jpt.is_array() || jpt.size() != 3 || !jpt[0].is_number() || !jpt[1].is_number() ||
+            !(jpt[2].is_number_integer() || jpt[2].is_number_unsigned()))
+            throw FieldError{where + ": a point is not [x, y, label]"};
+        const auto label = jpt[2].get<long long>();
+        if (label != 0 && label != 1)
+            throw FieldError{where + ": point label " + std::to_string(label) +
+                             " is not 1 (foreground) or 0 (background)"};
+        p.points.push_back({jpt[0].get<double>(), jpt[1].get<double>(), label == 1});
+    }
+    const auto box = jp.find("box");
+    if (box == jp.end())
+        throw FieldError{where + ": missing \"box\""};
+    if (!box->is_null()) {
+        if (!box->is_array() || box->size() != 4 ||
+            !std::all_of(box->begin(), box->end(), [](const json& v) { return v.is_number(); }))
+            throw FieldError{where + ": \"box\" is not [x0, y0, x1, y1] or null"};
+        const PromptBox b{(*box)[0].get<double>(), (*box)[1].get<double>(), (*box)[2].get<double>(),
+                          (*box)[3].get<double>()};
+        if (b.x0 > b.x1 || b.y0 > b.y1)
+            throw FieldError{where + ": \"box\" has x0 > x1 or y0 > y1"};
+        p.box = b;
+    }
+    p.candidate = intField(jp, "candidate", where);
+    p.threshold = field(jp, "threshold", json::value_t::number_float, where).get<double>();
+    p.maskInput = field(jp, "mask_input", json::value_t::boolean, where).get<bool>();
+    p.engine = field(jp, "engine", json::value_t::string, where).get<std::string>();
+    p.checkpoint = field(jp, "checkpoint", json::value_t::string, where).get<std::string>();
+    return p;
 }
 
 }  // namespace
@@ -60,16 +122,20 @@ Status checkHeader(const json& j, const char* format, const std::string& origin)
 std::string annotationsToJson(const ImageAnnotations& a) {
     json objects = json::array();
     for (const auto& o : a.objects) {
-        objects.push_back({
+        json jo = {
             {"id", o.id},
             {"label", o.label},
             {"visible", o.visible},
             {"color", o.color ? json(o.color->toHex()) : json(nullptr)},
             {"source", o.source},
             {"score", o.score},
+            {"hand_edited", o.handEdited},
             {"mask",
              {{"size", {o.mask.height(), o.mask.width()}}, {"counts", o.mask.toRleString()}}},
-        });
+        };
+        if (o.prompts)
+            jo["prompts"] = promptsToJson(*o.prompts);
+        objects.push_back(std::move(jo));
     }
     const json j = {
         {"format", kAnnotationsFormat}, {"version", kAnnotationFileVersion},
@@ -104,8 +170,9 @@ Expected<ImageAnnotations> parseAnnotations(std::string_view text, const std::st
     } catch (const json::exception& e) {
         return Error::format(origin + ": not valid JSON (" + e.what() + ")");
     }
-    if (auto st = checkHeader(j, kAnnotationsFormat, origin); !st)
-        return st.error();
+    const auto version = checkHeader(j, kAnnotationsFormat, kAnnotationFileVersion, origin);
+    if (!version)
+        return version.error();
     try {
         ImageAnnotations a;
         a.imageFile = field(j, "image", json::value_t::string, origin).get<std::string>();
@@ -131,6 +198,15 @@ Expected<ImageAnnotations> parseAnnotations(std::string_view text, const std::st
                 o.source = field(jo, "source", json::value_t::string, what).get<std::string>();
             if (jo.contains("score"))
                 o.score = field(jo, "score", json::value_t::number_float, what).get<double>();
+            // Version 1 had neither field: such objects have no prompts and are not hand-edited.
+            if (version.value() >= 2) {
+                if (jo.contains("hand_edited"))
+                    o.handEdited =
+                        field(jo, "hand_edited", json::value_t::boolean, what).get<bool>();
+                if (jo.contains("prompts") && !jo["prompts"].is_null())
+                    o.prompts =
+                        promptsFromJson(field(jo, "prompts", json::value_t::object, what), what);
+            }
             const auto& jm = field(jo, "mask", json::value_t::object, what);
             const auto& size = field(jm, "size", json::value_t::array, what + " mask");
             if (size.size() != 2 || !size[0].is_number_integer() || !size[1].is_number_integer())
@@ -183,13 +259,22 @@ Expected<std::string> checkAnnotationsJson(std::string_view text, const std::str
     return a->imageFile;
 }
 
+Expected<int> annotationFileVersion(std::string_view text, const std::string& origin) {
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::exception& e) {
+        return Error::format(origin + ": not valid JSON (" + e.what() + ")");
+    }
+    return headerVersion(j, kAnnotationsFormat, origin);
+}
+
 std::string labelsToJson(const LabelSet& labels) {
     json list = json::array();
     for (const auto& l : labels.labels())
         list.push_back({{"id", l.id}, {"name", l.name}, {"color", l.color.toHex()}});
-    const json j = {{"format", kLabelsFormat},
-                    {"version", kAnnotationFileVersion},
-                    {"labels", std::move(list)}};
+    const json j = {
+        {"format", kLabelsFormat}, {"version", kLabelsFileVersion}, {"labels", std::move(list)}};
     return j.dump(1) + "\n";
 }
 
@@ -200,8 +285,8 @@ Expected<LabelSet> labelsFromJson(std::string_view text, const std::string& orig
     } catch (const json::exception& e) {
         return Error::format(origin + ": not valid JSON (" + e.what() + ")");
     }
-    if (auto st = checkHeader(j, kLabelsFormat, origin); !st)
-        return st.error();
+    if (auto version = checkHeader(j, kLabelsFormat, kLabelsFileVersion, origin); !version)
+        return version.error();
     try {
         // Ids are kept as written: add() would renumber, so labels are rebuilt in order and
         // checked for duplicates here.

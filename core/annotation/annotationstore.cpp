@@ -38,17 +38,27 @@ Expected<fs::path> moveAside(const fs::path& path) {
     return target;
 }
 
-// Before overwriting `path`: when it exists and `parses` says it cannot be read back, move it
-// aside. Reports the new name through `setAside`.
-template <typename Parse>
-Status protectExisting(const fs::path& path, Parse parses, fs::path* setAside) {
+// What save() may do with the file it is about to replace.
+enum class Existing {
+    ReadsBack,  // overwrite it
+    Corrupt,    // move it aside first
+};
+
+// Before overwriting `path`: when it exists, `judge` (the file's text -> Expected<Existing>)
+// decides; a corrupt file is moved aside (its new name goes to `setAside`), an error from
+// `judge` stops the save with the file untouched.
+template <typename Judge>
+Status protectExisting(const fs::path& path, Judge judge, fs::path* setAside) {
     std::error_code ec;
     if (!fs::exists(path, ec))
         return {};
     auto text = readFile(path);
     if (!text)
         return text.error();  // unreadable is not corrupt: never move what we could not check
-    if (parses(text.value()))
+    const Expected<Existing> verdict = judge(text.value());
+    if (!verdict)
+        return verdict.error();
+    if (verdict.value() == Existing::ReadsBack)
         return {};
     auto moved = moveAside(path);
     if (!moved)
@@ -56,6 +66,18 @@ Status protectExisting(const fs::path& path, Parse parses, fs::path* setAside) {
     if (setAside)
         *setAside = moved.value();
     return {};
+}
+
+// The error for an annotation file written by a newer samdesk (a version above the one this
+// samdesk writes); nullopt for any other file.
+std::optional<Error> newerFileError(const std::string& text, const fs::path& path) {
+    const auto version = annotationFileVersion(text, path.string());
+    if (!version || version.value() <= kAnnotationFileVersion)
+        return std::nullopt;
+    return Error::format(path.string() + ": written by a newer samdesk (file version " +
+                         std::to_string(version.value()) + ", this one reads up to " +
+                         std::to_string(kAnnotationFileVersion) +
+                         "); it is left untouched and this image cannot be saved here");
 }
 
 Status makeFolder(const fs::path& folder) {
@@ -112,8 +134,11 @@ Expected<std::optional<ImageAnnotations>> AnnotationStore::load(
     const std::string keep = " (the file is kept; the next save moves it aside as " +
                              path->filename().string() + ".corrupt-<time>)";
     auto parsed = annotationsFromJson(text.value(), path->string());
-    if (!parsed)
+    if (!parsed) {
+        if (auto newer = newerFileError(text.value(), path.value()))
+            return *newer;
         return Error::format(parsed.error().message + keep);
+    }
     if (fs::path(parsed->imageFile).lexically_normal() != fs::path(imageFile).lexically_normal())
         return Error::format(path->string() + ": written for image '" + parsed->imageFile +
                              "', not '" + imageFile + "'" + keep);
@@ -129,11 +154,19 @@ Status AnnotationStore::save(const ImageAnnotations& annotations, fs::path* setA
     if (auto st = makeFolder(path->parent_path()); !st)
         return st;
     const std::string wanted = fs::path(annotations.imageFile).lexically_normal().generic_string();
-    auto readsBack = [&](const std::string& text) {
+    auto judge = [&](const std::string& text) -> Expected<Existing> {
         auto image = checkAnnotationsJson(text, path->string());
-        return image && fs::path(image.value()).lexically_normal().generic_string() == wanted;
+        if (image)
+            return fs::path(image.value()).lexically_normal().generic_string() == wanted
+                       ? Existing::ReadsBack
+                       : Existing::Corrupt;
+        // Only when it does not read: a file of a newer samdesk is not corrupt, and neither
+        // moving nor replacing it is ours to decide.
+        if (auto error = newerFileError(text, path.value()))
+            return *error;
+        return Existing::Corrupt;
     };
-    if (auto st = protectExisting(path.value(), readsBack, setAside); !st)
+    if (auto st = protectExisting(path.value(), judge, setAside); !st)
         return st;
     return writeFileAtomically(path.value(), annotationsToJson(annotations));
 }
@@ -202,10 +235,11 @@ Expected<LabelSet> AnnotationStore::loadLabels() const {
 Status AnnotationStore::saveLabels(const LabelSet& labels) const {
     if (auto st = makeFolder(dataFolder()); !st)
         return st;
-    auto readsBack = [&](const std::string& text) {
-        return labelsFromJson(text, labelsPath().string()).ok();
+    auto judge = [&](const std::string& text) -> Expected<Existing> {
+        return labelsFromJson(text, labelsPath().string()).ok() ? Existing::ReadsBack
+                                                                : Existing::Corrupt;
     };
-    if (auto st = protectExisting(labelsPath(), readsBack, nullptr); !st)
+    if (auto st = protectExisting(labelsPath(), judge, nullptr); !st)
         return st;
     return writeFileAtomically(labelsPath(), labelsToJson(labels));
 }

@@ -4,7 +4,9 @@
 // (see annotationjson.h for the file formats). An image opened on its own uses the same scheme
 // in its own folder (forImage()). Writes are atomic (temporary file + fsync + rename): a reader
 // sees the old file or the new one, never half of one. A file that cannot be read back is never
-// overwritten: save() first renames it to "<name>.corrupt-<UTC time>".
+// overwritten: save() first renames it to "<name>.corrupt-<UTC time>". An annotation file written
+// by a newer samdesk (a version above kAnnotationFileVersion) is neither moved nor overwritten:
+// load() and save() fail on it and leave its bytes as they are.
 // The store holds no state besides its folder: any thread may use it, and several stores on the
 // same folder agree. Two threads saving the same image at once: the last rename wins.
 #pragma once
@@ -34,12 +36,16 @@ public:
     Expected<std::filesystem::path> annotationPath(const std::string& imageFile) const;
 
     // nullopt when the image has never been saved. Fails (Format) on a file that cannot be read
-    // back (bad JSON, newer version, broken RLE, written for another image); that file is left
-    // as it is, and the next save() moves it aside instead of overwriting it.
+    // back (bad JSON, broken RLE, written for another image); that file is left as it is, and
+    // the next save() moves it aside instead of overwriting it. A file of a newer samdesk fails
+    // too ("written by a newer samdesk", see save()).
     Expected<std::optional<ImageAnnotations>> load(const std::string& imageFile) const;
     // Writes `annotations` (validated first) for annotations.imageFile, also with no objects
     // (an image reviewed and found empty). `setAside` receives the new name of a corrupt file that
-    // was moved out of the way, when that happened.
+    // was moved out of the way, when that happened. Fails (Format) without touching anything when
+    // the existing file was written by a newer samdesk: "<file>: written by a newer samdesk (file
+    // version N, this one reads up to M); it is left untouched and this image cannot be saved
+    // here".
     Status save(const ImageAnnotations& annotations,
                 std::filesystem::path* setAside = nullptr) const;
     // Forgets an image's annotations (deletes its file); fine when there is none.
