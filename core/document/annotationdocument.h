@@ -13,8 +13,13 @@
 
 #include <QObject>
 
-#include <memory>
+#include <QHash>
+#include <QList>
 
+#include <memory>
+#include <vector>
+
+#include "core/annotation/maskedit.h"
 #include "core/document/documentannotations.h"
 #include "core/document/documentprediction.h"
 #include "core/document/documentsession.h"
@@ -53,15 +58,47 @@ public:
 
     // ---- Objects ------------------------------------------------------------------------------
     // Enter: stores the current mask as a new object with the current label (or as the new mask
-    // of the object being refined) and clears the prompts, in one undo step. False when there
-    // is no mask.
+    // of the object being refined: in Add and Subtract combined with it) and clears the prompts,
+    // in one undo step. The object keeps the prompts that made it (AnnotationObject::prompts).
+    // False when there is no mask.
     bool keepMask();
-    // Reselects an object to refine it: its prompts come back when they are known (made in this
-    // visit), else its mask shows as the current mask (and, with SAM, goes with the first new
-    // prompt as the mask input); Keep then replaces its mask.
+    // Reselects an object to refine it. In New mode its kept prompts come back (with the
+    // candidate and threshold chosen then), unless it was edited by hand on top of them; else
+    // its mask shows as the current mask (and, with SAM, goes with the first new prompt as the
+    // mask input). In Add and Subtract the next prompts start afresh and their mask is combined
+    // with it. Keep then replaces its mask.
     void refineObject(int id);
     // Deletes the object (and stops refining it when it is the one being refined).
     void removeObject(int id);
+
+    // ---- Editing masks by hand (all at full resolution, each one undo step) ------------------
+    // Where a hand edit goes: the object being refined, else `selected` (0: none).
+    int editTarget(int selected) const;
+    // A brush (or, with `erase`, eraser) stroke of `radius` along `points` (image pixels; see
+    // paintStroke in core/annotation/maskedit.h) on object `target`. A mask from prompts not
+    // kept yet is kept first (as Enter would) and painted on; with no target and no such mask,
+    // a brush stroke starts a new object (source "brush"). Returns the object painted on, 0
+    // when nothing changed (an eraser with nothing to erase).
+    int paintStroke(int target, const std::vector<StrokePoint>& points, double radius, bool erase);
+    enum class CleanUp { FillHoles, RemoveIslands, KeepLargestPart };
+    // Cleans up object `id`'s mask; `minArea`: RemoveIslands' smallest part kept. False when
+    // nothing changed.
+    bool cleanUpObject(int id, CleanUp op, std::size_t minArea = 0);
+    // `first` op `second` into `first` (Union and Intersect then delete `second`; Subtract keeps
+    // it). False when either is missing or they are the same object.
+    bool combineObjects(int first, int second, MaskOp op);
+
+    // ---- Re-running kept prompts -------------------------------------------------------------
+    // Decodes objects' kept prompts again with the engine loaded now (a fine-tune, say), in
+    // the order they were placed (predictSteps), and replaces their masks in one undo step when
+    // all are back (rerunFinished). Objects edited by hand on top of their prompts are left out
+    // unless `includeHandEdited`. Returns how many objects are re-run (0: none has prompts,
+    // the image is not encoded, or a re-run is running).
+    int rerunObjects(const QList<int>& ids, bool includeHandEdited);
+    bool rerunning() const { return !m_rerunPending.isEmpty(); }
+    // Of `ids`, the objects with kept prompts, and those of them edited by hand.
+    QList<int> objectsWithPrompts(const QList<int>& ids) const;
+    QList<int> handEditedObjects(const QList<int>& ids) const;
 
     // Writes pending autosaves now (also done on image switch and destruction).
     void flush();
@@ -69,15 +106,32 @@ public:
 Q_SIGNALS:
     void message(const QString& text);  // for the status bar, from every part
     void error(const QString& text);    // something the user should see, from every part
+    // A re-run is done: `changed` masks replaced (one undo step), `failed` decodes that failed.
+    void rerunFinished(int changed, int failed);
 
 private:
-    bool show(int index);  // the current image's work is saved; shows `index` of the list
+    bool show(int index);
+    void onRerunDecoded(const DecodeResultPtr& result);
+    void onRerunFailed(quint64 id, const QString& key, const QString& message);
+    void finishRerun();
+    // Pushes the change of `id`'s mask from `before` to `after` (same size) as a patch of the
+    // rectangle that differs; false when nothing differs.
+    bool pushMaskEdit(
+        int id, const QString& text, const BinaryMask& before, const BinaryMask& after,
+        PixelRect touched);  // the current image's work is saved; shows `index` of the list
 
     // Destroyed in reverse: the prediction and the annotations (whose destructor saves) go
     // before the session they read.
     std::unique_ptr<DocumentSession> m_session;
     std::unique_ptr<DocumentAnnotations> m_annotations;
     std::unique_ptr<DocumentPrediction> m_prediction;
+
+    // The re-run in progress: request id -> object id, and the results that are back.
+    QHash<quint64, int> m_rerunPending;
+    QHash<int, DecodeResultPtr> m_rerunDone;
+    QString m_rerunImageKey;
+    int m_rerunFailed = 0;
+    quint64 m_nextRerunId = 1;
 };
 
 }  // namespace samdesk

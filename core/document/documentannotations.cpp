@@ -1,6 +1,7 @@
 // DocumentAnnotations: objects, labels, their undo steps and the autosave.
 #include "core/document/documentannotations.h"
 
+#include "core/annotation/maskedit.h"
 #include "core/document/documentsession.h"
 #include "core/document/labelscommand.h"
 #include "core/document/objectscommand.h"
@@ -35,18 +36,10 @@ DocumentAnnotations::~DocumentAnnotations() {
     flush();
 }
 
-std::optional<PromptState> DocumentAnnotations::promptsOf(int id) const {
-    const auto it = m_objectPrompts.constFind(id);
-    if (it == m_objectPrompts.constEnd())
-        return std::nullopt;
-    return *it;
-}
-
 // ---- Switching images -------------------------------------------------------------------------
 
 void DocumentAnnotations::loadForCurrentImage() {
     m_undo.clear();
-    m_objectPrompts.clear();
     const ImageFolder& folder = m_session->images();
     const int index = m_session->currentIndex();
     const QImage& image = m_session->image();
@@ -140,6 +133,18 @@ void DocumentAnnotations::applyObjects(const QVector<ObjectUpdate>& updates) {
             objs.push_back(*u.object);
         }
     }
+    m_dirtyObjects = true;
+    scheduleSave();
+    Q_EMIT objectsChanged();
+}
+
+void DocumentAnnotations::applyMaskPatch(int id, int x, int y, const BinaryMask& patch,
+                                         bool handEdited) {
+    AnnotationObject* o = m_annotations.find(id);
+    if (!o)
+        return;
+    pasteMask(o->mask, patch, x, y);
+    o->handEdited = handEdited;
     m_dirtyObjects = true;
     scheduleSave();
     Q_EMIT objectsChanged();

@@ -1,14 +1,13 @@
 // The document's annotations of the current image: its objects and the folder's labels, the
 // undo stack that covers every edit of the document (prompts included), and the autosave of
 // both to the folder's AnnotationStore (debounced, atomic, flushed on image switch and exit).
-// The prompts each object was kept with are remembered for this visit of the image, so
-// reselecting an object brings them back. QtCore/QtGui only.
+// Each object carries the prompts it was made with (AnnotationObject::prompts), saved with it, so
+// reselecting it in a later session brings them back. QtCore/QtGui only.
 //
 // Coordinates: original image pixels. Thread affinity: the UI thread.
 #pragma once
 
 #include <QColor>
-#include <QHash>
 #include <QObject>
 #include <QTimer>
 #include <QUndoStack>
@@ -17,7 +16,6 @@
 
 #include "core/annotation/imageannotations.h"
 #include "core/annotation/labelset.h"
-#include "core/document/promptstate.h"
 
 namespace samdesk {
 
@@ -52,15 +50,9 @@ public:
 
     QUndoStack* undoStack() { return &m_undo; }
 
-    // The prompts `id` was kept with in this visit of the image (none for objects kept earlier).
-    void rememberPrompts(int id, const PromptState& prompts) {
-        m_objectPrompts.insert(id, prompts);
-    }
-    std::optional<PromptState> promptsOf(int id) const;
-
     // ---- For AnnotationDocument (switching images) ---------------------------------------------
     // Reads the current image's saved annotations (an error() when they cannot be read or are
-    // for another image size), clears the undo stack and the remembered prompts. Silent:
+    // for another image size) and clears the undo stack. Silent:
     // announce() tells the observers.
     void loadForCurrentImage();
     void announce() { Q_EMIT objectsChanged(); }
@@ -76,6 +68,8 @@ public:
         std::optional<AnnotationObject> object;  // nullopt: remove
     };
     void applyObjects(const QVector<ObjectUpdate>& updates);
+    // Writes `patch` into object `id`'s mask at (x, y) and sets its hand-edited mark.
+    void applyMaskPatch(int id, int x, int y, const BinaryMask& patch, bool handEdited);
     void applyLabels(const LabelSet& labels);
 
 Q_SIGNALS:
@@ -96,7 +90,6 @@ private:
     bool m_dirtyObjects = false;
     bool m_dirtyLabels = false;
     QTimer m_saveTimer;
-    QHash<int, PromptState> m_objectPrompts;
     QUndoStack m_undo;
 };
 

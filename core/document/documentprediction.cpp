@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "core/annotation/maskedit.h"
 #include "core/document/documentannotations.h"
 #include "core/document/documentsession.h"
 #include "core/document/inferenceworker.h"
@@ -29,6 +30,18 @@ BinaryMask sampleNearest(QSize full, QSize scaled, const QRect& region, Inside i
     }
     auto mask = BinaryMask::fromBytes(region.width(), region.height(), std::move(bytes));
     return mask ? std::move(mask.value()) : BinaryMask();
+}
+
+// `decoded` combined with `object` (same size) by `mode`: Add: either, Subtract: object and not
+// decoded.
+BinaryMask combined(const BinaryMask& object, BinaryMask decoded,
+                    DocumentPrediction::CombineMode mode) {
+    if (object.width() != decoded.width() || object.height() != decoded.height())
+        return decoded;
+    auto r = combineMasks(
+        object, decoded,
+        mode == DocumentPrediction::CombineMode::Add ? MaskOp::Union : MaskOp::Subtract);
+    return r ? std::move(r.value()) : decoded;
 }
 
 }  // namespace
@@ -58,8 +71,9 @@ void DocumentPrediction::resetForImage() {
 }
 
 void DocumentPrediction::onObjectsChanged() {
-    // The object being refined changed (undo, redo) while its mask is what is shown.
-    if (m_prompts.refiningObject && !m_prediction)
+    // The object being refined changed (undo, redo, a hand edit) while its mask is (part of)
+    // what is shown.
+    if (m_prompts.refiningObject && (!m_prediction || combining()))
         updateCurrentMask();
 }
 
@@ -220,7 +234,10 @@ void DocumentPrediction::onDecoded(const DecodeResultPtr& result) {
     m_prediction = result;
     m_fullLogits.assign(result->result.candidates.size(), LogitMap());
     m_predictionIsHover = hover;
-    m_selected = std::clamp(result->result.best, 0, int(result->result.candidates.size()) - 1);
+    m_selected = std::clamp(m_restoreCandidate.value_or(result->result.best), 0,
+                            int(result->result.candidates.size()) - 1);
+    if (!hover)
+        m_restoreCandidate.reset();
     m_lastDecodeMs = result->milliseconds;
     m_lastRoundTripMs = double(m_promptClock.nsecsElapsed()) / 1e6;
     updateCurrentMask();
@@ -291,10 +308,27 @@ bool DocumentPrediction::hasCurrentMask() const {
     return o && !o->mask.isNull();
 }
 
+bool DocumentPrediction::combining() const {
+    return m_combineMode != CombineMode::New && m_prediction && !m_predictionIsHover &&
+           refinedObject() != nullptr;
+}
+
+void DocumentPrediction::setCombineMode(CombineMode mode) {
+    if (mode == m_combineMode)
+        return;
+    m_combineMode = mode;
+    Q_EMIT combineModeChanged(mode);
+    if (m_prediction && refinedObject())
+        updateCurrentMask();
+}
+
 const BinaryMask& DocumentPrediction::currentMask() const {
     if (!m_currentMaskValid) {
         if (m_prediction) {
             m_currentMask = candidateMask(m_selected);
+            if (combining())
+                m_currentMask =
+                    combined(refinedObject()->mask, std::move(m_currentMask), m_combineMode);
         } else if (const AnnotationObject* o = refinedObject()) {
             m_currentMask = o->mask;
         }
@@ -304,16 +338,50 @@ const BinaryMask& DocumentPrediction::currentMask() const {
 }
 
 BinaryMask DocumentPrediction::currentMaskScaled(QSize scaled, const QRect& region) const {
-    if (m_prediction)
-        return candidateMaskScaled(m_selected, scaled, region);
     const AnnotationObject* o = refinedObject();
-    if (!o || o->mask.isNull() || scaled.isEmpty() || region.isEmpty() ||
-        !QRect(QPoint(0, 0), scaled).contains(region))
-        return {};
+    const bool withObject = o && !o->mask.isNull() && !scaled.isEmpty() && !region.isEmpty() &&
+                            QRect(QPoint(0, 0), scaled).contains(region);
     // The object's own mask, nearest image pixel of each scaled pixel.
-    const BinaryMask& full = o->mask;
-    return sampleNearest(QSize(full.width(), full.height()), scaled, region,
-                         [&full](int x, int y) { return full.at(x, y); });
+    auto objectScaled = [&] {
+        const BinaryMask& full = o->mask;
+        return sampleNearest(QSize(full.width(), full.height()), scaled, region,
+                             [&full](int x, int y) { return full.at(x, y); });
+    };
+    if (m_prediction) {
+        BinaryMask decoded = candidateMaskScaled(m_selected, scaled, region);
+        if (combining() && withObject)
+            return combined(objectScaled(), std::move(decoded), m_combineMode);
+        return decoded;
+    }
+    return withObject ? objectScaled() : BinaryMask();
+}
+
+std::optional<ObjectPrompts> DocumentPrediction::keptPrompts() const {
+    if (!m_prediction || m_predictionIsHover || m_prompts.isEmpty())
+        return std::nullopt;
+    ObjectPrompts kept;
+    for (const auto& p : m_prompts.points)  // in the order placed (ids increase)
+        kept.points.push_back(p.point);
+    kept.box = m_prompts.box;
+    kept.candidate = m_selected;
+    kept.threshold = m_threshold;
+    kept.maskInput = m_prediction->maskInput;
+    const EngineStatus& engine = m_session->engine();
+    kept.engine = engine.name.toStdString();
+    if (engine.report)
+        kept.checkpoint = engine.report->fingerprint;
+    return kept;
+}
+
+PromptState DocumentPrediction::promptsFrom(const ObjectPrompts& kept, int objectId) {
+    PromptState state;
+    for (const PromptPoint& p : kept.points)
+        state.points.append(PromptPointItem{m_nextPointId++, p});
+    state.box = kept.box;
+    state.refiningObject = objectId;
+    m_restoreCandidate = kept.candidate;
+    setThreshold(kept.threshold);
+    return state;
 }
 
 int DocumentPrediction::candidateCount() const {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/annotation/binarymask.h"
+#include "core/annotation/imageannotations.h"
 #include "core/document/inferencetypes.h"
 #include "core/document/promptstate.h"
 
@@ -33,6 +34,12 @@ class DocumentSession;
 class DocumentPrediction : public QObject {
     Q_OBJECT
 public:
+    // What the next mask does to the object being refined: replaces it (New: a new object when
+    // none is refined), is added to it (Add) or cut from it (Subtract). The current mask shows
+    // the result, and Keep stores it.
+    enum class CombineMode { New, Add, Subtract };
+    Q_ENUM(CombineMode)
+
     // Decodes through the session's engine; the mask of an object being refined comes from
     // `annotations`; prompt changes go on `undo`.
     DocumentPrediction(DocumentSession* session, const DocumentAnnotations* annotations,
@@ -50,6 +57,22 @@ public:
     // The undo step that changes the prompts to `after`; `mergeKey` != 0 merges consecutive
     // steps with the same key (a marker dragged across the image is one move).
     void pushPrompts(const QString& text, PromptState after, int mergeKey = 0);
+
+    // The prompts as an object keeps them: points in the order placed, box, chosen candidate,
+    // threshold, whether the shown mask had a mask input, the engine and checkpoint fingerprint.
+    // nullopt without a prediction.
+    std::optional<ObjectPrompts> keptPrompts() const;
+    // Kept prompts as the current prompts (new point ids), refining `objectId`; their candidate
+    // is chosen again when the decode arrives.
+    PromptState promptsFrom(const ObjectPrompts& kept, int objectId);
+    // The embedding prompts decode against: the region's when it is ready and every prompt lies
+    // inside it, else the whole image's (DocumentSession keys).
+    QString sessionKeyFor(const PromptState& state) const;
+
+    CombineMode combineMode() const { return m_combineMode; }
+    void setCombineMode(CombineMode mode);
+    // True when the current mask is a decode combined with the refined object (Add, Subtract).
+    bool combining() const;
 
     // Mask for the point under the cursor while there are no prompts (throttled).
     void setHoverPreview(bool on);
@@ -80,8 +103,9 @@ public:
     void setThreshold(double logit);
     bool refineWithPrevious() const { return m_refineWithPrevious; }
     void setRefineWithPrevious(bool on);
-    // The mask Keep would store: the selected candidate at the threshold (or the mask of the
-    // object being refined, before any prompt), at the image's full size. Null when there is
+    // The mask Keep would store: the selected candidate at the threshold (combined with the
+    // refined object in Add and Subtract; the mask of the object being refined, before any
+    // prompt), at the image's full size. Null when there is
     // none. Made on the first call after a change (a large image's full-size mask is not made
     // on every click).
     const BinaryMask& currentMask() const;
@@ -110,13 +134,13 @@ Q_SIGNALS:
     void promptsChanged();
     void predictionChanged();
     void thresholdChanged(double logit);
+    void combineModeChanged(samdesk::DocumentPrediction::CombineMode mode);
     void message(const QString& text);
     void error(const QString& text);
 
 private:
     PromptState withHint(PromptState state) const;
     void sendDecode(const PromptState& state, bool hover);
-    QString sessionKeyFor(const PromptState& state) const;
     bool isCurrentKey(const QString& key) const;
     void sendHover();
     void clearPrediction();
@@ -143,6 +167,8 @@ private:
     int m_selected = 0;
     double m_threshold = 0.0;
     bool m_refineWithPrevious = true;
+    CombineMode m_combineMode = CombineMode::New;
+    std::optional<int> m_restoreCandidate;  // chosen again when the next decode arrives
     mutable BinaryMask m_currentMask;
     mutable bool m_currentMaskValid = false;
     bool m_maskShown = false;  // observers were last told of a mask (hasCurrentMask())

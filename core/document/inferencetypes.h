@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "core/engine/enginefactory.h"
 #include "core/engine/segmenter.h"
@@ -33,11 +34,21 @@ struct DecodeRequest {
     PromptSet prompts;
 };
 
+// Prompts decoded in steps (predictSteps): a re-run of an object's kept prompts. Queued in order,
+// never replaced by a later request (unlike DecodeRequest); results come back as DecodeResult
+// with `requestId` = `id`.
+struct StepsRequest {
+    quint64 id = 0;
+    QString imageKey;
+    std::vector<PromptSet> steps;
+};
+
 struct DecodeResult {
     quint64 requestId = 0;
     QString imageKey;
     SegmentResult result;
     double milliseconds = 0;  // decode time on the inference thread
+    bool maskInput = false;   // a mask input went with the prompts (the refinement loop)
 };
 using DecodeResultPtr = std::shared_ptr<const DecodeResult>;
 

@@ -49,6 +49,18 @@ void InferenceWorker::requestDecode(const DecodeRequest& request) {
     schedule();
 }
 
+void InferenceWorker::requestSteps(const StepsRequest& request) {
+    std::lock_guard lock(m_mutex);
+    m_cancelPrefetch = true;
+    m_pendingSteps.append(request);
+    schedule();
+}
+
+void InferenceWorker::cancelSteps() {
+    std::lock_guard lock(m_mutex);
+    m_pendingSteps.clear();
+}
+
 void InferenceWorker::requestPrefetch(const EncodeRequest& request) {
     std::lock_guard lock(m_mutex);
     m_pendingPrefetch = request;
@@ -72,6 +84,7 @@ void InferenceWorker::drain() {
         std::optional<EngineChoice> engine;
         std::optional<EncodeRequest> encode, prefetch;
         std::optional<DecodeRequest> decode;
+        std::optional<StepsRequest> steps;
         {
             std::lock_guard lock(m_mutex);
             if (m_pendingEngine) {
@@ -82,6 +95,8 @@ void InferenceWorker::drain() {
                 m_cancelEncode = false;
             } else if (m_pendingDecode) {
                 decode.swap(m_pendingDecode);
+            } else if (!m_pendingSteps.isEmpty()) {
+                steps = m_pendingSteps.takeFirst();
             } else if (m_pendingPrefetch) {
                 prefetch.swap(m_pendingPrefetch);
                 m_cancelPrefetch = false;
@@ -96,6 +111,8 @@ void InferenceWorker::drain() {
             runEncode(*encode, false);
         else if (decode)
             runDecode(*decode);
+        else if (steps)
+            runSteps(*steps);
         else if (prefetch)
             runEncode(*prefetch, true);
         if (encode) {
@@ -215,7 +232,30 @@ void InferenceWorker::runDecode(const DecodeRequest& request) {
     out->imageKey = request.imageKey;
     out->result = std::move(result.value());
     out->milliseconds = double(timer.nsecsElapsed()) / 1e6;
+    out->maskInput = !request.prompts.maskInput.empty();
     Q_EMIT decoded(out);
+}
+
+void InferenceWorker::runSteps(const StepsRequest& request) {
+    const auto it = m_sessions.constFind(request.imageKey);
+    if (!m_engine || it == m_sessions.constEnd()) {
+        Q_EMIT stepsFailed(request.id, request.imageKey, tr("The image is not encoded"));
+        return;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    auto result = predictSteps(*m_engine, *it.value(), request.steps);
+    if (!result) {
+        Q_EMIT stepsFailed(request.id, request.imageKey,
+                           QString::fromStdString(result.error().message));
+        return;
+    }
+    auto out = std::make_shared<DecodeResult>();
+    out->requestId = request.id;
+    out->imageKey = request.imageKey;
+    out->result = std::move(result.value());
+    out->milliseconds = double(timer.nsecsElapsed()) / 1e6;
+    Q_EMIT stepsDecoded(out);
 }
 
 }  // namespace samdesk

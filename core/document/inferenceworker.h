@@ -36,6 +36,10 @@ public:
     void requestEncode(const EncodeRequest& request);
     // Replaces any decode not started yet.
     void requestDecode(const DecodeRequest& request);
+    // Queued behind the requests waiting now (never replaced); after a pending decode.
+    void requestSteps(const StepsRequest& request);
+    // Drops the step decodes not started yet.
+    void cancelSteps();
     // Encodes an image when nothing else is waiting; dropped when other work arrives.
     void requestPrefetch(const EncodeRequest& request);
     // Stops the running encode (between encoder blocks) and drops a waiting one.
@@ -58,6 +62,8 @@ Q_SIGNALS:
     // An image encoded ahead of time, with its decoded pixels (so opening it reads no file).
     void prefetched(const QString& key, const QImage& image);
     void decoded(const samdesk::DecodeResultPtr& result);
+    void stepsDecoded(const samdesk::DecodeResultPtr& result);
+    void stepsFailed(quint64 requestId, const QString& imageKey, const QString& message);
     // `notEncoded`: there is no session for the image (encode it, then ask again).
     void decodeFailed(quint64 requestId, const QString& imageKey, const QString& message,
                       bool notEncoded);
@@ -68,6 +74,7 @@ private:
     void runEngine(const EngineChoice& choice);
     void runEncode(const EncodeRequest& request, bool ahead);
     void runDecode(const DecodeRequest& request);
+    void runSteps(const StepsRequest& request);
     void keepSession(const QString& key, std::shared_ptr<ImageSession> session);
 
     EngineFactory m_factory;
@@ -80,6 +87,7 @@ private:
     std::optional<EncodeRequest> m_pendingEncode;
     std::optional<DecodeRequest> m_pendingDecode;
     std::optional<EncodeRequest> m_pendingPrefetch;
+    QList<StepsRequest> m_pendingSteps;
     QString m_runningEncodeKey;  // the user encode in progress, if any
     bool m_drainScheduled = false;
 

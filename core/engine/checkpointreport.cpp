@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "core/cache/contenthash.h"
 #include "core/checkpoint/keyconversion.h"
 #include "core/checkpoint/samcheckpoint.h"
 
@@ -80,6 +81,8 @@ Expected<CheckpointReport> describeCheckpoint(const std::filesystem::path& path)
     r.tensorCount = ckpt.tensors.size();
     r.readMs = ckpt.info.loadMs;
     r.warnings = ckpt.warnings;
+    if (auto fp = checkpointFingerprint(path))
+        r.fingerprint = std::move(fp.value());
 
     std::map<std::string, Shape> originalShapes;
     for (const auto& spec : samKeySpecs(ckpt.config))

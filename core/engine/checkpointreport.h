@@ -38,6 +38,9 @@ struct CheckpointReport {
     std::string compute;  // the dtype inference runs in
     std::vector<CheckpointKeyRow> keys;
     std::vector<std::string> warnings;
+    // The file's identity (checkpointFingerprint: its size and samples of its bytes), kept with
+    // the objects it segmented so a re-run can tell another checkpoint. Empty when unreadable.
+    std::string fingerprint;
 
     std::int64_t totalParameters() const;
 };

@@ -28,6 +28,29 @@ int bestCandidate(const std::vector<MaskCandidate>& candidates) {
     return best;
 }
 
+Expected<SegmentResult> predictSteps(Segmenter& engine, ImageSession& session,
+                                     const std::vector<PromptSet>& steps) {
+    if (steps.empty())
+        return Error::invalid("no prompts to decode");
+    SegmentResult last;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        PromptSet step = steps[i];
+        if (i > 0 && engine.acceptsMaskInput()) {
+            step.maskInput = last.candidates[std::size_t(last.best)].lowRes;
+            if (!step.maskInput.empty())
+                step.multimask = false;  // one mask once the earlier one says which is meant
+        }
+        auto r = engine.predict(session, step);
+        if (!r)
+            return r.error();
+        if (r->candidates.empty())
+            return Error::runtime(engine.name() + " returned no mask");
+        last = std::move(r.value());
+        last.best = std::clamp(last.best, 0, int(last.candidates.size()) - 1);
+    }
+    return last;
+}
+
 LowResLogits maskToLowRes(const std::uint8_t* mask, int width, int height, MaskFrame frame,
                           float magnitude) {
     LowResLogits out;

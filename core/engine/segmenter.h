@@ -151,4 +151,12 @@ int bestCandidate(const std::vector<MaskCandidate>& candidates);
 LowResLogits maskToLowRes(const std::uint8_t* mask, int width, int height, MaskFrame frame,
                           float magnitude = 10.f);
 
+// Decodes prompts in the order a person placed them: `steps` one after the other, each step after
+// the first with the low-res logits of the step before's best candidate as its mask input (SAM's
+// refinement loop; an engine without a mask input decodes each step on its own). What a re-run of
+// an object's kept prompts uses to make the mask its clicks made. Returns the last step's result.
+// Errors: InvalidInput (no steps), and predict()'s.
+Expected<SegmentResult> predictSteps(Segmenter& engine, ImageSession& session,
+                                     const std::vector<PromptSet>& steps);
+
 }  // namespace samdesk
