@@ -119,7 +119,7 @@ ObjectPrompts promptsFromJson(const json& jp, const std::string& what) {
 
 }  // namespace
 
-std::string annotationsToJson(const ImageAnnotations& a) {
+std::string annotationsToJson(const ImageAnnotations& a, const MaskRleOf& rleOf) {
     json objects = json::array();
     for (const auto& o : a.objects) {
         json jo = {
@@ -131,7 +131,8 @@ std::string annotationsToJson(const ImageAnnotations& a) {
             {"score", o.score},
             {"hand_edited", o.handEdited},
             {"mask",
-             {{"size", {o.mask.height(), o.mask.width()}}, {"counts", o.mask.toRleString()}}},
+             {{"size", {o.mask.height(), o.mask.width()}},
+              {"counts", rleOf ? rleOf(o) : o.mask.toRleString()}}},
         };
         if (o.prompts)
             jo["prompts"] = promptsToJson(*o.prompts);

@@ -145,7 +145,8 @@ Expected<std::optional<ImageAnnotations>> AnnotationStore::load(
     return std::optional<ImageAnnotations>(std::move(parsed.value()));
 }
 
-Status AnnotationStore::save(const ImageAnnotations& annotations, fs::path* setAside) const {
+Status AnnotationStore::save(const ImageAnnotations& annotations, fs::path* setAside,
+                             const MaskRleOf& rleOf) const {
     if (auto st = annotations.validate(); !st)
         return st;
     auto path = annotationPath(annotations.imageFile);
@@ -168,7 +169,7 @@ Status AnnotationStore::save(const ImageAnnotations& annotations, fs::path* setA
     };
     if (auto st = protectExisting(path.value(), judge, setAside); !st)
         return st;
-    return writeFileAtomically(path.value(), annotationsToJson(annotations));
+    return writeFileAtomically(path.value(), annotationsToJson(annotations, rleOf));
 }
 
 Status AnnotationStore::remove(const std::string& imageFile) const {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/annotation/annotationjson.h"
 #include "core/annotation/imageannotations.h"
 #include "core/annotation/labelset.h"
 #include "core/common/expected.h"
@@ -46,8 +47,9 @@ public:
     // the existing file was written by a newer samdesk: "<file>: written by a newer samdesk (file
     // version N, this one reads up to M); it is left untouched and this image cannot be saved
     // here".
-    Status save(const ImageAnnotations& annotations,
-                std::filesystem::path* setAside = nullptr) const;
+    // `rleOf`: the masks' RLE strings (annotationsToJson()).
+    Status save(const ImageAnnotations& annotations, std::filesystem::path* setAside = nullptr,
+                const MaskRleOf& rleOf = {}) const;
     // Forgets an image's annotations (deletes its file); fine when there is none.
     Status remove(const std::string& imageFile) const;
     bool hasAnnotations(const std::string& imageFile) const;

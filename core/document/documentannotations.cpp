@@ -46,6 +46,7 @@ void DocumentAnnotations::loadForCurrentImage() {
     const QString path = m_session->currentImagePath();
     const std::string file = folder.files().value(index).toStdString();
     m_annotations = ImageAnnotations();
+    m_savedRle.clear();
     m_annotations.imageFile = file;
     m_annotations.width = image.width();
     m_annotations.height = image.height();
@@ -120,6 +121,9 @@ void DocumentAnnotations::setObjectVisible(int id, bool visible) {
 void DocumentAnnotations::applyObjects(const QVector<ObjectUpdate>& updates) {
     auto& objs = m_annotations.objects;
     for (const ObjectUpdate& u : updates) {
+        if (!u.object || !m_annotations.find(u.id) ||
+            !(m_annotations.find(u.id)->mask == u.object->mask))
+            m_savedRle.erase(u.id);
         auto it = std::find_if(objs.begin(), objs.end(),
                                [&](const AnnotationObject& o) { return o.id == u.id; });
         if (!u.object) {
@@ -144,6 +148,7 @@ void DocumentAnnotations::applyMaskPatch(int id, int x, int y, const BinaryMask&
     if (!o)
         return;
     pasteMask(o->mask, patch, x, y);
+    m_savedRle.erase(id);
     o->handEdited = handEdited;
     m_dirtyObjects = true;
     scheduleSave();
@@ -279,7 +284,13 @@ void DocumentAnnotations::saveNow() {
     }
     if (m_dirtyObjects && m_session->currentIndex() >= 0) {
         std::filesystem::path setAside;
-        if (auto st = store.save(m_annotations, &setAside); !st) {
+        auto rleOf = [this](const AnnotationObject& o) {
+            auto it = m_savedRle.find(o.id);
+            if (it == m_savedRle.end())
+                it = m_savedRle.emplace(o.id, o.mask.toRleString()).first;
+            return it->second;
+        };
+        if (auto st = store.save(m_annotations, &setAside, rleOf); !st) {
             Q_EMIT error(tr("Cannot save the annotations: %1")
                              .arg(QString::fromStdString(st.error().message)));
             return;

@@ -13,6 +13,8 @@
 #include <QUndoStack>
 
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "core/annotation/imageannotations.h"
 #include "core/annotation/labelset.h"
@@ -90,6 +92,9 @@ private:
     bool m_dirtyObjects = false;
     bool m_dirtyLabels = false;
     QTimer m_saveTimer;
+    // Each object's mask RLE as last saved, dropped when its mask changes: an autosave after a
+    // stroke encodes the one mask that changed, not every mask of a 48 MP photo.
+    std::unordered_map<int, std::string> m_savedRle;
     QUndoStack m_undo;
 };
 

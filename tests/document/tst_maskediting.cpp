@@ -159,6 +159,19 @@ void TestMaskEditing::brushAndEraseWithUndo() {
     QVERIFY(saved && saved.value());
     QVERIFY(saved.value()->find(id)->mask == painted);
     QVERIFY(saved.value()->find(id)->handEdited);
+    // Saved again after more edits (the autosave re-encodes only the masks that changed): the
+    // file follows every edit, undo included.
+    const std::vector<StrokePoint> more{{120, 40}};
+    QCOMPARE(doc.paintStroke(id, more, 4.0, false), id);
+    doc.flush();
+    BinaryMask morePainted = painted;
+    referenceStroke(morePainted, more, 4.0, true);
+    saved = doc.session()->images().store().load("img0.png");
+    QVERIFY(saved && saved.value() && saved.value()->find(id)->mask == morePainted);
+    doc.undoStack()->undo();
+    doc.flush();
+    saved = doc.session()->images().store().load("img0.png");
+    QVERIFY(saved && saved.value() && saved.value()->find(id)->mask == painted);
 }
 
 void TestMaskEditing::strokeKeepsPendingMaskFirst() {
