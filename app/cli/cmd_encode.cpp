@@ -40,7 +40,9 @@ const char* kEncodeHelp =
     "              indexed jobs with $JOB_COMPLETION_INDEX) fills one shared cache.\n"
     "--resume      skip images that already have a valid entry (an interrupted run goes on\n"
     "              where it stopped); without it every image of the shard is encoded again.\n"
-    "--max-cache-gb G  evict least-recently-used entries beyond G GiB (default: no limit).\n\n"
+    "--max-cache-gb G  write ordinary entries and evict least-recently-used ones beyond G GiB.\n"
+    "              Without it the entries are shared: no size limit evicts them, the app's\n"
+    "              2 GiB default included (only emptying the folder removes them).\n\n"
     "A progress bar with ETA on a terminal, one line per image otherwise. Unreadable images\n"
     "are reported and skipped. Exit status: 0 when every image is cached, 2 when some failed\n"
     "(or on a usage error), 130 when interrupted (Ctrl-C; finished entries are kept).\n";
@@ -214,6 +216,9 @@ int runEncode(const Argv& argv) {
         EmbeddingStore::open(*args.value("checkpoint"), predictor, *args.value("cache"), maxBytes);
     if (!store)
         return fail(store.error().message);
+    // A dataset encoded ahead for others: no app's or CLI's size limit may evict these entries
+    // (unless a limit was asked for: then they are ordinary, bounded entries).
+    store->cache().setShared(!maxGb);
 
     std::printf("encoding %zu of %zu image(s) (shard %d/%d) with %s (%s, %s) into %s\n",
                 mine.size(), dataset->images.size(), shard.index, shard.count,

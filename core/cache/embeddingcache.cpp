@@ -22,6 +22,7 @@ namespace {
 constexpr char kMagic[8] = {'S', 'D', 'E', 'M', 'B', 'E', 'D', '\0'};
 constexpr std::uint32_t kVersion = 1;
 constexpr const char* kSuffix = ".sdemb";
+constexpr const char* kSharedSuffix = ".shared.sdemb";
 constexpr std::int32_t kMaxDim = 1 << 16;
 
 #pragma pack(push, 1)
@@ -93,8 +94,19 @@ fs::path EmbeddingCache::defaultDirectory() {
 EmbeddingCache::EmbeddingCache(fs::path directory, std::uint64_t maxBytes)
     : m_dir(std::move(directory)), m_maxBytes(maxBytes) {}
 
+fs::path EmbeddingCache::writePathFor(const EmbeddingKey& key, bool shared) const {
+    std::string name = key.fileName();
+    if (shared)
+        name = name.substr(0, name.size() - std::strlen(kSuffix)) + kSharedSuffix;
+    return m_dir / name;
+}
+
 fs::path EmbeddingCache::pathFor(const EmbeddingKey& key) const {
-    return m_dir / key.fileName();
+    std::error_code ec;
+    fs::path shared = writePathFor(key, true);
+    if (fs::exists(shared, ec))
+        return shared;
+    return writePathFor(key, false);
 }
 
 EmbeddingCache::LoadResult EmbeddingCache::load(const EmbeddingKey& key) {
@@ -173,7 +185,7 @@ Status EmbeddingCache::store(const EmbeddingKey& key, const CachedEmbedding& e) 
     header.imageHeight = e.imageHeight;
     header.payloadBytes = count * 2;
     header.payloadHash = payloadHash(halves.data(), count * 2);
-    const fs::path path = pathFor(key);
+    const fs::path path = writePathFor(key, m_shared);
     Status written = writeFileAtomicallyWith(path, [&](int fd) {
         return writeAll(fd, &header, sizeof header) &&
                writeAll(fd, canonical.data(), canonical.size()) &&
@@ -181,6 +193,8 @@ Status EmbeddingCache::store(const EmbeddingKey& key, const CachedEmbedding& e) 
     });
     if (!written)
         return written;
+    if (m_shared)  // the same entry written earlier by a cache with a limit: one copy is enough
+        fs::remove(writePathFor(key, false), ec);
     evictExcept(path);
     return {};
 }
@@ -191,7 +205,14 @@ struct EntryFile {
     fs::path path;
     std::uint64_t bytes;
     fs::file_time_type used;
+    bool shared;
 };
+
+bool isSharedEntry(const fs::path& path) {
+    const std::string name = path.filename().string();
+    const std::size_t n = std::strlen(kSharedSuffix);
+    return name.size() > n && name.compare(name.size() - n, n, kSharedSuffix) == 0;
+}
 
 std::vector<EntryFile> listEntries(const fs::path& dir) {
     std::vector<EntryFile> out;
@@ -203,7 +224,7 @@ std::vector<EntryFile> listEntries(const fs::path& dir) {
         const auto bytes = it->file_size(e1);
         const auto used = it->last_write_time(e2);
         if (!e1 && !e2)
-            out.push_back({it->path(), bytes, used});
+            out.push_back({it->path(), bytes, used, isSharedEntry(it->path())});
     }
     return out;
 }
@@ -218,6 +239,8 @@ void EmbeddingCache::evictExcept(const fs::path& keep) {
     if (m_maxBytes == std::numeric_limits<std::uint64_t>::max())
         return;  // unlimited (a dataset pre-encoding): no folder scan per entry
     auto entries = listEntries(m_dir);
+    // Shared entries (a dataset encoded for others) count against no limit and are never removed.
+    std::erase_if(entries, [](const EntryFile& e) { return e.shared; });
     std::uint64_t total = 0;
     for (const auto& e : entries)
         total += e.bytes;
@@ -245,6 +268,27 @@ std::uint64_t EmbeddingCache::totalBytes() const {
 
 std::size_t EmbeddingCache::entryCount() const {
     return listEntries(m_dir).size();
+}
+
+void EmbeddingCache::removeAll() {
+    for (const auto& e : listEntries(m_dir)) {
+        std::error_code ec;
+        fs::remove(e.path, ec);
+    }
+}
+
+std::uint64_t EmbeddingCache::sharedBytes() const {
+    std::uint64_t total = 0;
+    for (const auto& e : listEntries(m_dir))
+        total += e.shared ? e.bytes : 0;
+    return total;
+}
+
+std::size_t EmbeddingCache::sharedCount() const {
+    std::size_t n = 0;
+    for (const auto& e : listEntries(m_dir))
+        n += e.shared ? 1 : 0;
+    return n;
 }
 
 }  // namespace samdesk

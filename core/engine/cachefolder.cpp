@@ -15,13 +15,13 @@ std::uint64_t defaultCacheMaxBytes() {
 
 CacheFolderUsage cacheFolderUsage(const std::string& directory) {
     const EmbeddingCache cache(directory);
-    return {cache.entryCount(), cache.totalBytes()};
+    return {cache.entryCount(), cache.totalBytes(), cache.sharedCount(), cache.sharedBytes()};
 }
 
 CacheFolderUsage clearCacheFolder(const std::string& directory) {
     EmbeddingCache cache(directory, 0);
-    cache.evict();
-    return {cache.entryCount(), cache.totalBytes()};
+    cache.removeAll();
+    return cacheFolderUsage(directory);
 }
 
 }  // namespace samdesk

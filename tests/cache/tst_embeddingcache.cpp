@@ -61,6 +61,7 @@ private Q_SLOTS:
     void shapeMismatchIsRejectedOnStore();
     void rowByRowHashEqualsWholeHash();
     void unlimitedCacheNeverEvicts();
+    void sharedEntriesOutliveEveryLimit();
 };
 
 void TestEmbeddingCache::keyChangesWithEveryField() {
@@ -246,6 +247,51 @@ void TestEmbeddingCache::unlimitedCacheNeverEvicts() {
         QVERIFY(cache.store(key("img" + std::to_string(i)), embedding(16, 8, float(i))).ok());
     cache.evict();
     QCOMPARE(cache.entryCount(), std::size_t(5));
+}
+
+void TestEmbeddingCache::sharedEntriesOutliveEveryLimit() {
+    // A folder filled ahead for others (samdesk-cli encode), larger than the app's limit: the
+    // app's cache evicts only what it wrote itself.
+    QTemporaryDir dir;
+    EmbeddingCache encode(tmpPath(dir), std::numeric_limits<std::uint64_t>::max());
+    encode.setShared(true);
+    for (int i = 0; i < 6; ++i)
+        QVERIFY(encode.store(key("shared" + std::to_string(i)), embedding(32, 16, float(i))).ok());
+    const std::uint64_t entryBytes = encode.totalBytes() / 6;
+    QCOMPARE(encode.sharedCount(), std::size_t(6));
+    QCOMPARE(encode.sharedBytes(), encode.totalBytes());
+
+    EmbeddingCache app(tmpPath(dir), entryBytes * 2 + entryBytes / 2);  // room for two entries
+    QVERIFY(app.totalBytes() > app.maxBytes());
+    // Every shared entry is found by the app's cache, and a hit changes nothing.
+    for (int i = 0; i < 6; ++i) {
+        const auto hit = app.load(key("shared" + std::to_string(i)));
+        QCOMPARE(hit.status, EmbeddingCache::Lookup::Hit);
+        QCOMPARE(hit.embedding->values,
+                 encode.load(key("shared" + std::to_string(i))).embedding->values);
+    }
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(app.store(key("own" + std::to_string(i)), embedding(32, 16, 10.f + float(i))).ok());
+    app.evict();
+    // Its own entries are held to its limit (the two newest stay); the six shared ones all stay.
+    QCOMPARE(app.entryCount(), std::size_t(8));
+    QCOMPARE(app.sharedCount(), std::size_t(6));
+    QVERIFY(app.totalBytes() - app.sharedBytes() <= app.maxBytes());
+    QVERIFY(!app.contains(key("own0")) && !app.contains(key("own1")));
+    QVERIFY(app.contains(key("own2")) && app.contains(key("own3")));
+    for (int i = 0; i < 6; ++i)
+        QVERIFY(app.contains(key("shared" + std::to_string(i))));
+    // A limit of nothing still keeps them; emptying the folder removes them.
+    app.setMaxBytes(0);
+    app.evict();
+    QCOMPARE(app.entryCount(), std::size_t(6));
+    // Written again as shared, an ordinary copy of the same entry goes (one file per entry).
+    QVERIFY(app.store(key("twice"), embedding(32, 16, 20)).ok());
+    QVERIFY(encode.store(key("twice"), embedding(32, 16, 20)).ok());
+    QCOMPARE(app.entryCount(), std::size_t(7));
+    QCOMPARE(app.sharedCount(), std::size_t(7));
+    app.removeAll();
+    QCOMPARE(app.entryCount(), std::size_t(0));
 }
 
 QTEST_GUILESS_MAIN(TestEmbeddingCache)

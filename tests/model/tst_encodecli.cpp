@@ -71,6 +71,7 @@ private Q_SLOTS:
     void fillsCacheThenResumeEncodesNothing();
     void twoShardsCoverTheFolderOnce();
     void entriesAreFoundWithTheAppsKeys();
+    void sharedCacheOutlivesTheAppsLimit();
     void listFileAndUnreadableImages();
     void usageErrorsExitWith2_data();
     void usageErrorsExitWith2();
@@ -161,6 +162,52 @@ void TestEncodeCli::entriesAreFoundWithTheAppsKeys() {
         QVERIFY2(outcome->fromCache, qPrintable(name));
         QCOMPARE(blocks, 0);
     }
+}
+
+void TestEncodeCli::sharedCacheOutlivesTheAppsLimit() {
+    // A folder filled by encode (as on a cluster), then used by the app with a limit far below
+    // its size: the app's own entries are evicted, never encode's.
+    QTemporaryDir dir;
+    const QDir images(dir.filePath("images"));
+    images.mkpath(".");
+    const QStringList names = writeImages(images, 4);
+    const QString cache = dir.filePath("cache");
+    QCOMPARE(runCli(encodeArgs(images.path(), cache)).exitCode, 0);
+    QCOMPARE(QDir(cache).entryList({"*.shared.sdemb"}, QDir::Files).size(), 4);
+
+    auto predictor = loadTiny();
+    auto store = EmbeddingStore::open(tinyPath("checkpoint.pth").toStdString(), *predictor,
+                                      cache.toStdString(), 1);  // 1 byte
+    QVERIFY(store.ok());
+    QVERIFY(store->cache().totalBytes() > store->cache().maxBytes());
+    // An image encode has not seen: encoded, stored, and the eviction that follows keeps
+    // every shared entry.
+    QImage other(97, 61, QImage::Format_RGB888);
+    other.fill(QColor(12, 200, 77));
+    const ImageView view{other.constBits(),
+                         other.width(),
+                         other.height(),
+                         3,
+                         8,
+                         static_cast<std::size_t>(other.bytesPerLine()),
+                         PixelOrder::Rgb};
+    auto outcome = store->encode(*predictor, view);
+    QVERIFY(outcome.ok());
+    QVERIFY(!outcome->fromCache);
+    QVERIFY(outcome->stored.ok());
+    store->cache().evict();
+    QCOMPARE(QDir(cache).entryList({"*.shared.sdemb"}, QDir::Files).size(), 4);
+    QCOMPARE(store->cache().sharedCount(), std::size_t(4));
+    QCOMPARE(store->cache().entryCount(), std::size_t(4));  // its own entry went, beyond 1 byte
+    // With --max-cache-gb encode writes ordinary, bounded entries instead.
+    const QString bounded = dir.filePath("bounded");
+    QCOMPARE(runCli(encodeArgs(images.path(), bounded) << "--max-cache-gb"
+                                                       << "1")
+                 .exitCode,
+             0);
+    QCOMPARE(QDir(bounded).entryList({"*.shared.sdemb"}, QDir::Files).size(), 0);
+    QCOMPARE(QDir(bounded).entryList({"*.sdemb"}, QDir::Files).size(), 4);
+    (void)names;
 }
 
 void TestEncodeCli::listFileAndUnreadableImages() {
