@@ -7,6 +7,7 @@
 
 #include "core/imageio/bytesource.h"
 #include "core/imageio/headerparsers.h"
+#include "core/imageio/librarymessages.h"
 #include "core/imageio/opencvfallback.h"
 
 namespace samdesk {
@@ -40,7 +41,10 @@ Expected<ImageInfo> probeImage(const std::filesystem::path& path) {
         return std::move(*parsed);
     try {
         if (cv::haveImageReader(name)) {
+            imageio::quietOpenCvLogging();
+            imageio::CapturedStderr capture;  // the libraries' own lines stay off the terminal
             const cv::Mat m = cv::imread(name, cv::IMREAD_UNCHANGED);
+            capture.text();
             if (!m.empty()) {
                 ImageInfo info;
                 info.format = "OpenCV";
@@ -55,7 +59,7 @@ Expected<ImageInfo> probeImage(const std::filesystem::path& path) {
             }
         }
     } catch (const cv::Exception& e) {
-        return Error::format(name + ": cannot decode the image: " + e.what());
+        return Error::format(name + ": cannot decode the image: " + imageio::oneLine(e.what()));
     }
     std::uint8_t head[16] = {};
     const std::size_t n = std::min<std::uint64_t>(sizeof head, file->size());

@@ -9,6 +9,7 @@
 
 #include "core/imageio/bytesource.h"
 #include "core/imageio/headerparsers.h"
+#include "core/imageio/librarymessages.h"
 #include "core/imageio/memoryinfo.h"
 #include "core/imageio/opencvfallback.h"
 #include "core/imageio/pixelconvert.h"
@@ -104,6 +105,35 @@ Status convert(const cv::Mat& m, int orientation, DecodedImage& out, const std::
     return {};
 }
 
+// Runs an OpenCV decode with the libraries' own messages kept off the terminal. `failure`
+// receives why the decode must be refused although OpenCV returned pixels (libpng aborted it:
+// the pixels are not the file's), or, when it returned none, the library's reason; empty when
+// all went well.
+template <typename Decode>
+cv::Mat decodeQuietly(Decode decode, std::string* failure) {
+    imageio::quietOpenCvLogging();
+    imageio::CapturedStderr capture;
+    cv::Mat got;
+    try {
+        got = decode();
+    } catch (...) {
+        capture.text();
+        throw;
+    }
+    const std::string captured = capture.text();
+    const std::string reason = imageio::libraryError(captured);
+    const bool aborted = captured.find("libpng error") != std::string::npos;
+    *failure = got.empty() || aborted ? reason : std::string();
+    if (aborted)
+        got = cv::Mat();
+    return got;
+}
+
+// `message` with the library's reason, when there is one.
+std::string withReason(std::string message, const std::string& reason) {
+    return reason.empty() ? message : message + ": " + reason;
+}
+
 std::string decodeFailed(const ImageInfo& info, const std::string& name) {
     return name + ": cannot decode the " + info.format +
            " data (corrupt or truncated, or a variant OpenCV does not read)";
@@ -117,10 +147,15 @@ Status decode(std::vector<std::uint8_t>& bytes, DecodedImage& out, const std::st
         const int w = info.displayWidth(), h = info.displayHeight();
         out.rgb.resize(std::size_t(w) * std::size_t(h) * 3);
         cv::Mat target(h, w, CV_8UC3, out.rgb.data());
-        const cv::Mat got =
-            cv::imdecode(buffer, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION, &target);
+        std::string reason;
+        const cv::Mat got = decodeQuietly(
+            [&] {
+                return cv::imdecode(buffer, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION,
+                                    &target);
+            },
+            &reason);
         if (got.empty())
-            return Error::format(failed);
+            return Error::format(withReason(failed, reason));
         if (got.data == out.rgb.data() && got.cols == w && got.rows == h) {
             imageio::swapRedBlue(out.rgb.data(), std::size_t(w) * std::size_t(h));
             out.width = w;
@@ -131,9 +166,12 @@ Status decode(std::vector<std::uint8_t>& bytes, DecodedImage& out, const std::st
         out.rgb = {};
         return convert(got, 1, out, name);
     }
-    const cv::Mat got = cv::imdecode(buffer, kAnyDepthAndColor | cv::IMREAD_IGNORE_ORIENTATION);
+    std::string reason;
+    const cv::Mat got = decodeQuietly(
+        [&] { return cv::imdecode(buffer, kAnyDepthAndColor | cv::IMREAD_IGNORE_ORIENTATION); },
+        &reason);
     if (got.empty())
-        return Error::format(failed);
+        return Error::format(withReason(failed, reason));
     bytes = {};  // the file's bytes are not needed any more
     return convert(got, orientationLeft(info), out, name);
 }
@@ -148,17 +186,19 @@ Expected<DecodedImage> readOther(const imageio::OpenedFile& file, const ReadLimi
         return imageio::unknownFormatError(name, {head, n});
     }
     cv::Mat got;
+    std::string reason;
     if (file.size() > kMaxBuffer) {
-        got = cv::imread(name, kAnyDepthAndColor);
+        got = decodeQuietly([&] { return cv::imread(name, kAnyDepthAndColor); }, &reason);
     } else {
         auto bytes = file.readAll();
         if (!bytes)
             return bytes.error();
         const cv::Mat buffer(1, static_cast<int>(bytes->size()), CV_8U, bytes->data());
-        got = cv::imdecode(buffer, kAnyDepthAndColor);
+        got = decodeQuietly([&] { return cv::imdecode(buffer, kAnyDepthAndColor); }, &reason);
     }
     if (got.empty())
-        return Error::format(name + ": cannot decode the image (corrupt or truncated)");
+        return Error::format(
+            withReason(name + ": cannot decode the image (corrupt or truncated)", reason));
     DecodedImage out;
     out.info.format = "OpenCV";
     out.info.width = got.cols;
@@ -206,9 +246,12 @@ Expected<DecodedImage> readImage(const std::filesystem::path& path, const ReadLi
             return st.error();
         if (file->size() > kMaxBuffer) {
             // More than OpenCV takes from memory (int sizes): the decoder reads the file itself.
-            const cv::Mat got = cv::imread(name, kAnyDepthAndColor | cv::IMREAD_IGNORE_ORIENTATION);
+            std::string reason;
+            const cv::Mat got = decodeQuietly(
+                [&] { return cv::imread(name, kAnyDepthAndColor | cv::IMREAD_IGNORE_ORIENTATION); },
+                &reason);
             if (got.empty())
-                return Error::format(decodeFailed(out.info, name));
+                return Error::format(withReason(decodeFailed(out.info, name), reason));
             if (auto st = convert(got, orientationLeft(out.info), out, name); !st)
                 return st.error();
             return out;
@@ -224,7 +267,7 @@ Expected<DecodedImage> readImage(const std::filesystem::path& path, const ReadLi
             return st.error();
         return out;
     } catch (const cv::Exception& e) {
-        return Error::format(name + ": cannot decode the image: " + e.what());
+        return Error::format(name + ": cannot decode the image: " + imageio::oneLine(e.what()));
     } catch (const std::bad_alloc&) {
         return Error::runtime(name + ": out of memory while decoding the image");
     }

@@ -5,6 +5,10 @@
 // are errors naming the file.
 #include <QtTest>
 
+#include <unistd.h>
+
+#include <cstdio>
+
 #include <opencv2/imgcodecs.hpp>
 
 #include <sys/resource.h>
@@ -434,6 +438,16 @@ void TestImageReader::brokenFilesAreFormatErrors_data() {
     const QString cut = m_dir.filePath(QStringLiteral("cut.png"));
     writeFile(cut, whole.left(whole.size() - 20).toStdString());
     QTest::newRow("png cut in its data") << cut << "cannot decode the PNG data";
+    QTest::newRow("png cut in its data, libpng's reason") << cut << "libpng: ";
+    // A chunk type damaged after the header: libpng gives up half way (OpenCV would still hand
+    // back a buffer); its reason is part of the one message.
+    QByteArray damaged = whole;
+    const int idat = damaged.indexOf("IDAT");
+    QVERIFY(idat > 0);
+    damaged[idat + 3] = '\x01';
+    const QString chunk = m_dir.filePath(QStringLiteral("chunk.png"));
+    writeFile(chunk, damaged.toStdString());
+    QTest::newRow("png with a damaged chunk") << chunk << "libpng: ";
     const QString header = m_dir.filePath(QStringLiteral("header.png"));
     writeFile(header, whole.left(20).toStdString());
     QTest::newRow("png cut in its header") << header << "cut short";
@@ -451,12 +465,25 @@ void TestImageReader::brokenFilesAreFormatErrors_data() {
 void TestImageReader::brokenFilesAreFormatErrors() {
     QFETCH(QString, path);
     QFETCH(QString, reason);
+    // Standard error captured around the read: the libraries print nothing of their own.
+    std::fflush(stderr);
+    std::FILE* sink = std::tmpfile();
+    QVERIFY(sink);
+    const int saved = ::dup(2);
+    QVERIFY(::dup2(::fileno(sink), 2) >= 0);
     const auto image = readImage(path.toStdString());
+    std::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    const long printed = long(::lseek(::fileno(sink), 0, SEEK_END));
+    std::fclose(sink);
+    QCOMPARE(printed, 0L);
     QVERIFY(!image.ok());
     QCOMPARE(image.error().kind, Error::Kind::Format);
     const QString message = QString::fromStdString(image.error().message);
     QVERIFY2(message.startsWith(path + ": "), qPrintable(message));
     QVERIFY2(message.contains(reason), qPrintable(message));
+    QVERIFY2(!message.contains('\n'), qPrintable(message));  // one line
 }
 
 void TestImageReader::missingFileIsIoError() {

@@ -174,6 +174,13 @@ void TestSegmentCli::errorsExitWith2_data() {
         << R"({"prompts": [{"name": "a", "points": [[1, 2], [3, 4]], "labels": [1, 2]}]})"
         << "image_a.png"
         << "point 1 has label 2; labels are 1 (foreground) or 0 (background)";
+    // Broken images: libpng's and libjpeg's own lines are folded into the one error line.
+    QTest::newRow("png cut in its data") << ok << "cut.png"
+                                         << "libpng: ";
+    QTest::newRow("png with a damaged chunk") << ok << "chunk.png"
+                                              << "libpng: ";
+    QTest::newRow("truncated jpeg") << ok << "truncated.jpg"
+                                    << "truncated";
 }
 
 void TestSegmentCli::errorsExitWith2() {
@@ -187,11 +194,30 @@ void TestSegmentCli::errorsExitWith2() {
     f.write(promptsJson.toUtf8());
     f.close();
     const QString out = dir.filePath("r.safetensors");
-    const CliRun r = runCli({"segment", "--checkpoint", tinyPath("checkpoint.pth"), "--image",
-                             image == "nope.png" ? dir.filePath(image) : tinyPath(image),
+    QString path = tinyPath(image);
+    if (image == "nope.png") {
+        path = dir.filePath(image);
+    } else if (image == "cut.png" || image == "chunk.png") {
+        QFile png(tinyPath("image_a.png"));
+        QVERIFY(png.open(QIODevice::ReadOnly));
+        QByteArray bytes = png.readAll();
+        if (image == "cut.png")
+            bytes.chop(bytes.size() / 3);
+        else
+            bytes[bytes.indexOf("IDAT") + 3] = '\x01';
+        path = dir.filePath(image);
+        QFile broken(path);
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write(bytes);
+    } else if (image == "truncated.jpg") {
+        path = QStringLiteral(SAMDESK_TEST_DATA "/images/truncated.jpg");
+    }
+    const CliRun r = runCli({"segment", "--checkpoint", tinyPath("checkpoint.pth"), "--image", path,
                              "--prompts", f.fileName(), "--out", out});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.startsWith("error: ") && r.err.contains(message), qPrintable(r.err));
+    // Exactly one line: nothing of the libraries' own before or after it.
+    QVERIFY2(r.err.count('\n') == 1 && r.err.endsWith('\n'), qPrintable(r.err));
     QVERIFY(!QFile::exists(out));
 }
 
