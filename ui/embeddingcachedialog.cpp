@@ -61,6 +61,9 @@ EmbeddingCacheDialog::EmbeddingCacheDialog(bool enabled, const QString& director
     m_limit->setSingleStep(0.5);
     m_limit->setSuffix(tr(" GiB"));
     m_limit->setValue(double(maxBytes) / kGiB);
+    m_limit->setToolTip(
+        tr("Applies to the entries the app writes; the shared entries samdesk-cli "
+           "encode writes for a dataset are never evicted"));
 
     m_usage = new QLabel(this);
     m_usage->setObjectName(QStringLiteral("cacheUsage"));
@@ -121,7 +124,14 @@ void EmbeddingCacheDialog::refreshUsage() {
     const CacheFolderUsage usage = cacheFolderUsage(dir.toStdString());
     const std::size_t n = usage.entries;
     const QString size = QLocale().formattedDataSize(qint64(usage.bytes));
-    m_usage->setText(tr("%n image(s), %1", "", int(n)).arg(size));
+    QString text = tr("%n image(s), %1", "", int(n)).arg(size);
+    if (usage.sharedEntries > 0)
+        // Written by samdesk-cli encode for everyone using the folder: the limit below does
+        // not apply to them and the app never evicts them.
+        text += tr("; %n shared (%1, from samdesk-cli encode: never evicted by the limit)", "",
+                   int(usage.sharedEntries))
+                    .arg(QLocale().formattedDataSize(qint64(usage.sharedBytes)));
+    m_usage->setText(text);
     m_clear->setEnabled(n > 0);
 }
 

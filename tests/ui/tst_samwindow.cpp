@@ -27,6 +27,7 @@
 #include "ui/candidatespanel.h"
 #include "ui/checkpointinfodialog.h"
 #include "ui/embeddingcachedialog.h"
+#include "ui/objectspanel.h"
 #include "uitest.h"
 
 using namespace samdesk;
@@ -173,15 +174,35 @@ void TestSamWindow::refineObjectFromEarlierVisit() {
     QTRY_VERIFY(w.action(QStringLiteral("keepMask"))->isEnabled());
     QTest::keyClick(&w, Qt::Key_Return);
     const BinaryMask kept = doc->annotations()->annotations().objects[0].mask;
-    // Away and back: the prompts the object was made with are forgotten.
+    // Away and back: the prompts the object was made with were saved with it; reselected, they
+    // come back and decode to the mask that was kept.
     QTest::keyClick(&w, Qt::Key_D);
     QTest::keyClick(&w, Qt::Key_A);
     QTRY_COMPARE(doc->session()->encodeState(), DocumentSession::EncodeState::Ready);
     QCOMPARE(int(doc->annotations()->annotations().objects.size()), 1);
+    QVERIFY(doc->annotations()->annotations().objects[0].prompts.has_value());
+    doc->refineObject(1);
+    QCOMPARE(doc->prediction()->refiningObject(), 1);
+    QCOMPARE(doc->prediction()->prompts().points.size(), 1);
+    QVERIFY(QLineF(doc->prediction()->prompts().points[0].position(), QPointF(128, 96)).length() <
+            1.5);
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QVERIFY(doc->prediction()->currentMask() == kept);
+    QTest::keyClick(&w, Qt::Key_Escape);
+    QCOMPARE(doc->prediction()->refiningObject(), 0);
+    // Edited by hand on top of its prompts (a brush stroke): its mask shows as the current mask
+    // instead, and goes to SAM with the first new prompt.
+    w.objectsPanel()->selectObject(1);
+    QTest::keyClick(&w, Qt::Key_N);
+    dragImage(w, QPointF(10, 10), QPointF(40, 12));
+    QVERIFY(doc->annotations()->annotations().objects[0].handEdited);
+    const BinaryMask edited = doc->annotations()->annotations().objects[0].mask;
+    QVERIFY(edited.area() > kept.area());
+    QTest::keyClick(&w, Qt::Key_P);
     doc->refineObject(1);
     QCOMPARE(doc->prediction()->refiningObject(), 1);
     QVERIFY(doc->prediction()->prompts().isEmpty());
-    QVERIFY(doc->prediction()->currentMask() == kept);  // its mask shows as the current mask
+    QVERIFY(doc->prediction()->currentMask() == edited);  // its mask shows as the current mask
     QVERIFY(doc->prediction()->prompts().hint.logits);  // and goes to SAM with the first new prompt
     QCOMPARE(doc->prediction()->prompts().hint.logits->width, 64);
     clickImage(w, QPointF(166, 58), Qt::RightButton);
@@ -383,12 +404,24 @@ void TestSamWindow::cacheDialog() {
     const QString cacheDir = m_dir->filePath("cache");
     QTRY_COMPARE_WITH_TIMEOUT(EmbeddingCache(cacheDir.toStdString()).entryCount(), std::size_t(2),
                               30000);
+    // An entry samdesk-cli encode wrote for others: shown as the shared part.
+    {
+        EmbeddingCache shared(cacheDir.toStdString());
+        shared.setShared(true);
+        CachedEmbedding e;
+        e.channels = 4;
+        e.grid = 4;
+        e.imageWidth = e.imageHeight = 16;
+        e.values.assign(64, 0.5f);
+        QVERIFY(shared.store({"pixels", "checkpoint", 1024, "float32"}, e).ok());
+    }
     EmbeddingCacheDialog* d = m_window->showEmbeddingCache();
     QVERIFY(d);
     QVERIFY(d->cacheEnabled());
     QCOMPARE(d->directory(), cacheDir);
     QCOMPARE(d->maxBytes(), EmbeddingCache::kDefaultMaxBytes);
-    QVERIFY2(d->usageLabel()->text().contains(QStringLiteral("2 image")),
+    QVERIFY2(d->usageLabel()->text().contains(QStringLiteral("3 image")) &&
+                 d->usageLabel()->text().contains(QStringLiteral("1 shared")),
              qPrintable(d->usageLabel()->text()));
     QVERIFY(d->clearButton()->isEnabled());
     // A file that is not an entry stays.
