@@ -22,6 +22,9 @@ PACKAGES=(
     libopenblas0-pthread # without it libtorch uses the reference BLAS: ~100x slower
     libopencv-dev
     nlohmann-json3-dev
+    # tst_exportconsumers draws the exports as labelme (PIL) and ultralytics (OpenCV) do,
+    # with Debian's /usr/bin/python3
+    python3-pil python3-opencv python3-numpy
 )
 
 log() { printf '\033[1m[samdesk]\033[0m %s\n' "$*"; }

@@ -14,21 +14,26 @@ namespace {
 
 const char* kExportHelp =
     "usage: samdesk-cli export --annotations DIR --format png|coco|yolo|labelme --out OUT\n"
-    "                          [--overwrite] [--coco-segmentation rle|polygon]\n\n"
+    "                          [--overwrite] [--coco-segmentation rle|polygon]\n"
+    "                          [--labelme-shapes mask|polygon]\n\n"
     "Exports every image of DIR that has samdesk annotations (DIR/.samdesk/annotations),\n"
     "including images reviewed with no objects. Masks keep the original image size.\n"
     "  png      masks/<image>/<id>_<label>.png (0/255), instances/<image>.png (16-bit object\n"
     "           ids), semantic/<image>.png (8-bit label ids with the label colours), classes.csv\n"
     "  coco     annotations.json; --coco-segmentation rle (default, keeps holes) or polygon\n"
-    "  yolo     labels/<image>.txt (one line per outer contour, normalised) and data.yaml\n"
-    "  labelme  <image>.json per image\n"
+    "           (vertices on pixel corners, holes filled)\n"
+    "  yolo     labels/<image>.txt (one line per outer contour, vertices on pixel centres,\n"
+    "           normalised; holes filled) and data.yaml\n"
+    "  labelme  <image>.json per image; --labelme-shapes mask (default: one mask shape per\n"
+    "           object, exact with holes) or polygon (vertices on pixel centres, holes filled)\n"
     "Empty masks are skipped with a warning. OUT must be empty unless --overwrite is given\n"
     "(files of the same name are then replaced). See docs/export.md.\n";
 
 }  // namespace
 
 int runExport(const Argv& argv) {
-    Args args(argv, {"annotations", "format", "out", "coco-segmentation"}, {"overwrite"});
+    Args args(argv, {"annotations", "format", "out", "coco-segmentation", "labelme-shapes"},
+              {"overwrite"});
     if (!args.error().empty())
         return fail(args.error());
     if (args.wantsHelp()) {
@@ -58,6 +63,13 @@ int runExport(const Argv& argv) {
         return fail("--coco-segmentation must be rle or polygon, not '" + segmentation + "'");
     if (args.value("coco-segmentation") && *format != ExportFormat::Coco)
         return fail("--coco-segmentation only applies to --format coco");
+    const std::string shapes = args.value("labelme-shapes", "mask");
+    const auto labelMeShapes = parseLabelMeShapes(shapes);
+    if (!labelMeShapes)
+        return fail("--labelme-shapes must be mask or polygon, not '" + shapes + "'");
+    if (args.value("labelme-shapes") && *format != ExportFormat::LabelMe)
+        return fail("--labelme-shapes only applies to --format labelme");
+    options.labelMeShapes = *labelMeShapes;
 
     std::error_code ec;
     if (!std::filesystem::is_directory(*dir, ec))

@@ -1,5 +1,6 @@
 // COCO instance segmentation export: one annotations.json with images, categories (the labels,
-// ids = label ids) and annotations (RLE by default, polygons on request).
+// ids = label ids) and annotations (RLE by default, polygons on request: vertices on pixel
+// corners, the convention of pycocotools' frPoly).
 #include <nlohmann/json.hpp>
 
 #include "core/annotation/datasetwriter.h"
@@ -29,7 +30,8 @@ public:
                                 {"counts", o->mask.toRleString()}};
             } else {
                 segmentation = json::array();
-                for (const auto& poly : maskToPolygons(o->mask, m_ctx.options.polygons)) {
+                for (const auto& poly :
+                     maskToPolygons(o->mask, m_ctx.options.polygons, PolygonRaster::FrPoly)) {
                     json flat = json::array();
                     for (const auto& p : poly) {
                         flat.push_back(p.x);

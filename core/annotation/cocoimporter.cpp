@@ -1,5 +1,7 @@
 // COCO import: images by id, annotations grouped per image in id order, segmentation as
-// compressed RLE ({"counts": "..."}), uncompressed RLE ({"counts": [...]}) or polygons.
+// compressed RLE ({"counts": "..."}), uncompressed RLE ({"counts": [...]}) or polygons (pixel
+// corners, drawn as pycocotools' frPoly draws them). Everything is staged and written at the
+// end.
 #include "core/annotation/cocoimporter.h"
 
 #include <map>
@@ -71,14 +73,15 @@ Expected<BinaryMask> decodeSegmentation(const json& seg, int width, int height) 
             if (poly.size() >= 3)
                 polygons.push_back(std::move(poly));
         }
-        return rasterizePolygons(polygons, width, height);
+        return rasterizePolygons(polygons, width, height, PolygonRaster::FrPoly);
     }
     return Error::format("\"segmentation\" is neither RLE nor polygons");
 }
 
 }  // namespace
 
-Expected<ImportReport> importCoco(const std::filesystem::path& file, const AnnotationStore& store) {
+Expected<ImportReport> importCoco(const std::filesystem::path& file, const AnnotationStore& store,
+                                  const ImportOptions& options) {
     auto parsed = readJsonFile(file);
     if (!parsed)
         return parsed.error();
@@ -91,6 +94,7 @@ Expected<ImportReport> importCoco(const std::filesystem::path& file, const Annot
                              ": not a COCO file (needs \"images\", \"annotations\" and "
                              "\"categories\" lists)");
     ImportReport report;
+    ImportBatch batch(store, report);
 
     std::map<long long, std::string> categories;
     std::vector<Label> labels;
@@ -174,10 +178,14 @@ Expected<ImportReport> importCoco(const std::filesystem::path& file, const Annot
             o.mask = std::move(mask.value());
             imported.objects.push_back(std::move(o));
         }
-        if (auto st = mergeImported(store, imported, report); !st)
-            return st.error();
+        if (auto st = batch.add(imported, origin); !st) {
+            if (!options.skipBad)
+                return nothingImported(st.error());
+            report.skipped.push_back(st.error().message);
+        }
     }
-    if (auto st = mergeLabels(store, labels); !st)
+    batch.addLabels(labels);
+    if (auto st = batch.commit(); !st)
         return st.error();
     return report;
 }

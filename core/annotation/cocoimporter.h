@@ -7,6 +7,7 @@
 
 namespace samdesk {
 
-Expected<ImportReport> importCoco(const std::filesystem::path& file, const AnnotationStore& store);
+Expected<ImportReport> importCoco(const std::filesystem::path& file, const AnnotationStore& store,
+                                  const ImportOptions& options);
 
 }  // namespace samdesk

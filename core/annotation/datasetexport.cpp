@@ -116,6 +116,17 @@ std::vector<ExportFormat> allExportFormats() {
     return {ExportFormat::Png, ExportFormat::Coco, ExportFormat::Yolo, ExportFormat::LabelMe};
 }
 
+const char* labelMeShapesName(LabelMeShapes shapes) {
+    return shapes == LabelMeShapes::Mask ? "mask" : "polygon";
+}
+
+std::optional<LabelMeShapes> parseLabelMeShapes(std::string_view name) {
+    for (auto s : {LabelMeShapes::Mask, LabelMeShapes::Polygon})
+        if (name == labelMeShapesName(s))
+            return s;
+    return std::nullopt;
+}
+
 bool folderHasEntries(const fs::path& folder) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec))

@@ -24,17 +24,26 @@ namespace samdesk {
 
 enum class ExportFormat { Png, Coco, Yolo, LabelMe };
 enum class CocoSegmentation { Rle, Polygon };
+enum class LabelMeShapes { Mask, Polygon };
 
 // "png", "coco", "yolo", "labelme".
 const char* exportFormatName(ExportFormat format);
 std::optional<ExportFormat> parseExportFormat(std::string_view name);
 std::vector<ExportFormat> allExportFormats();
+// "mask", "polygon".
+const char* labelMeShapesName(LabelMeShapes shapes);
+std::optional<LabelMeShapes> parseLabelMeShapes(std::string_view name);
 
 struct ExportOptions {
     ExportFormat format = ExportFormat::Coco;
     // COCO only: RLE keeps holes (the default); polygons are one list per outer contour.
     CocoSegmentation cocoSegmentation = CocoSegmentation::Rle;
-    // Polygon formats (YOLO, LabelMe, COCO polygons): see maskcontours.h.
+    // LabelMe only: one "mask" shape per object (the default: its box and a PNG of it, exact
+    // with holes; labelme reads it since its AI masks), or "polygon" shapes, one per
+    // 4-connected part with vertices on pixel centres (holes filled).
+    LabelMeShapes labelMeShapes = LabelMeShapes::Mask;
+    // Polygon formats (YOLO, LabelMe polygons, COCO polygons): see maskcontours.h. Each format
+    // writes vertices in the convention of its consumer's rasteriser (docs/export.md).
     PolygonOptions polygons;
     // Write into a folder that already has files.
     bool overwrite = false;

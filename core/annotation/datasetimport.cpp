@@ -19,13 +19,13 @@ std::optional<ImportFormat> parseImportFormat(std::string_view name) {
 }
 
 Expected<ImportReport> importDataset(ImportFormat format, const std::filesystem::path& input,
-                                     const AnnotationStore& store) {
+                                     const AnnotationStore& store, const ImportOptions& options) {
     std::error_code ec;
     if (!std::filesystem::is_directory(store.folder(), ec))
         return Error::io("image folder " + store.folder().string() + " does not exist");
     if (format == ImportFormat::Coco)
-        return importCoco(input, store);
-    return importLabelMe(input, store);
+        return importCoco(input, store, options);
+    return importLabelMe(input, store, options);
 }
 
 }  // namespace samdesk

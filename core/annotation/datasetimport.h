@@ -4,8 +4,12 @@
 // already has (source "import", score 1); an object equal to an existing one (same label, same
 // mask) is not added twice, so importing again changes nothing. Category names join the
 // folder's labels (keeping the dataset's category id when it is free). Polygons are rasterised
-// at pixel centres (polygon.h). Images the dataset names but the folder lacks are skipped with a
-// warning. Thread affinity: none.
+// the way the format's own tools draw them (polygon.h): COCO at pixel centres, LabelMe as PIL
+// does (vertices on pixel centres, outline included). Images the dataset names but the folder
+// lacks are skipped with a warning.
+// All or nothing: every input file is read and merged in memory first; only then are the
+// annotation files and the labels written, so a bad file leaves the folder as it was (with
+// ImportOptions::skipBad the bad files are left out and listed instead). Thread affinity: none.
 #pragma once
 
 #include <filesystem>
@@ -25,16 +29,27 @@ enum class ImportFormat { Coco, LabelMe };
 const char* importFormatName(ImportFormat format);
 std::optional<ImportFormat> parseImportFormat(std::string_view name);
 
+struct ImportOptions {
+    // Leave out an input file that cannot be imported (LabelMe: bad JSON, a missing field; both
+    // formats: an image whose saved annotations cannot be read or have another size) and import
+    // the rest; each one is listed in ImportReport::skipped. Without it the import fails.
+    bool skipBad = false;
+};
+
 struct ImportReport {
     int images = 0;                     // images whose annotations were written
     int objects = 0;                    // objects added
     int duplicates = 0;                 // objects already present, not added again
     std::vector<std::string> warnings;  // skipped images, shapes, annotations (one line each)
+    std::vector<std::string> skipped;   // with skipBad: what was left out, and why (one each)
 };
 
 // Fails on an unreadable or malformed input file (naming it and the field), an existing
-// annotation file that cannot be read, or a write error. Images imported before a failure stay.
+// annotation file that cannot be read, an image size that differs from the saved one, or a
+// write error; then no annotation or labels file has changed (a failed write puts back the
+// files written before it).
 Expected<ImportReport> importDataset(ImportFormat format, const std::filesystem::path& input,
-                                     const AnnotationStore& store);
+                                     const AnnotationStore& store,
+                                     const ImportOptions& options = {});
 
 }  // namespace samdesk

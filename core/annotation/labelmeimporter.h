@@ -9,6 +9,6 @@ namespace samdesk {
 
 // `input`: one LabelMe .json file, or a folder searched recursively for them.
 Expected<ImportReport> importLabelMe(const std::filesystem::path& input,
-                                     const AnnotationStore& store);
+                                     const AnnotationStore& store, const ImportOptions& options);
 
 }  // namespace samdesk

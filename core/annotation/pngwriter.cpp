@@ -73,14 +73,39 @@ Status checkSize(int width, int height, std::size_t have, const std::filesystem:
 
 }  // namespace
 
-Expected<std::string> encodeMaskPng(const BinaryMask& mask) {
+Expected<std::string> encodeMaskPng(const BinaryMask& mask, std::uint8_t on) {
     if (mask.isNull())
         return Error::invalid("cannot encode an empty (0-pixel) mask as PNG");
     cv::Mat image(mask.height(), mask.width(), CV_8UC1);
     const auto& bytes = mask.bytes();
     for (std::size_t i = 0; i < bytes.size(); ++i)
-        image.data[i] = bytes[i] ? 255 : 0;
+        image.data[i] = bytes[i] ? on : 0;
     return encode(image, "mask");
+}
+
+Expected<BinaryMask> decodeMaskPng(std::string_view bytes) {
+    static constexpr char kSignature[] = "\x89PNG\r\n\x1a\n";
+    if (bytes.substr(0, 8) != std::string_view(kSignature, 8))
+        return Error::format("not a PNG image");
+    cv::Mat image;
+    try {
+        const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1,
+                          const_cast<char*>(bytes.data()));
+        image = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception&) {
+        image.release();
+    }
+    if (image.empty())
+        return Error::format("a PNG image that cannot be decoded");
+    if (image.channels() != 1)
+        return Error::format("a PNG image with " + std::to_string(image.channels()) +
+                             " channels, not a single-channel mask");
+    cv::Mat nonZero = image != 0;
+    std::vector<std::uint8_t> pixels(nonZero.total());
+    for (int y = 0; y < nonZero.rows; ++y)
+        for (int x = 0; x < nonZero.cols; ++x)
+            pixels[static_cast<std::size_t>(y) * nonZero.cols + x] = nonZero.at<std::uint8_t>(y, x);
+    return BinaryMask::fromBytes(image.cols, image.rows, std::move(pixels));
 }
 
 Status writeMaskPng(const std::filesystem::path& path, const BinaryMask& mask) {

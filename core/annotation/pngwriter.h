@@ -1,11 +1,12 @@
-// PNG files for masks and label maps, written atomically (temporary file + rename).
-// `writeMaskPng` is the one writer for a single binary mask, shared by the dataset export and
-// `samdesk-cli segment --mask-out`.
+// PNG files for masks and label maps, written atomically (temporary file + rename), and the
+// decoding of mask PNGs embedded in LabelMe files. `writeMaskPng` is the one writer for a single
+// binary mask, shared by the dataset export and `samdesk-cli segment --mask-out`.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/annotation/binarymask.h"
@@ -26,7 +27,12 @@ Status writeGray16Png(const std::filesystem::path& path, int width, int height,
 Status writeIndexedPng(const std::filesystem::path& path, int width, int height,
                        const std::vector<std::uint8_t>& indices, const std::vector<Rgb>& palette);
 
-// The bytes of a PNG (for callers that write elsewhere); fails on a bad size.
-Expected<std::string> encodeMaskPng(const BinaryMask& mask);
+// The bytes of an 8-bit grayscale PNG of the mask, `on` where it is set (for callers that write
+// elsewhere; LabelMe's mask shapes use 1, as labelme writes them); fails on a bad size.
+Expected<std::string> encodeMaskPng(const BinaryMask& mask, std::uint8_t on = 255);
+
+// A single-channel PNG (any bit depth) as a mask: every non-zero pixel is set (how labelme reads
+// a mask shape). Fails (Format) on bytes that are not a PNG or an image with colour channels.
+Expected<BinaryMask> decodeMaskPng(std::string_view bytes);
 
 }  // namespace samdesk

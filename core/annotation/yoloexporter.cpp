@@ -1,6 +1,9 @@
 // YOLO segmentation export: labels/<image stem>.txt with one line per outer contour,
 // "class x1 y1 x2 y2 ..." normalised to [0, 1] (class = position in the label list), and a
 // data.yaml with the class names. An image with no objects gets an empty .txt (a negative).
+// Vertices are the centres of the outline's pixels, (x + 0.5) / width: ultralytics scales them
+// back and truncates to int32 before cv2.fillPoly, which gives pixel x again (half a pixel of
+// margin for the 6 decimals and its float32 reading).
 #include <cstdio>
 
 #include "core/annotation/datasetwriter.h"
@@ -41,14 +44,15 @@ public:
         std::string text;
         for (const AnnotationObject* o : objects) {
             const int cls = m_ctx.labels.indexOf(m_ctx.label(o->label).name);
-            for (const auto& poly : maskToPolygons(o->mask, m_ctx.options.polygons)) {
+            for (const auto& poly :
+                 maskToPolygons(o->mask, m_ctx.options.polygons, PolygonRaster::FillPoly)) {
                 text += std::to_string(cls);
                 for (const auto& p : poly) {
                     // Appended piecewise: GCC 12 warns falsely on " " + std::string.
                     text += ' ';
-                    text += normalised(p.x / image.width);
+                    text += normalised((p.x + 0.5) / image.width);
                     text += ' ';
-                    text += normalised(p.y / image.height);
+                    text += normalised((p.y + 0.5) / image.height);
                 }
                 text += "\n";
             }

@@ -252,7 +252,9 @@ void TestDatasetExport::yolo() {
     const fs::path out = f.out("yolo");
     const auto a = lines(out / "labels/a.txt");
     QCOMPARE(a.size(), std::size_t{2 + 3 + 3});  // one line per outer contour
-    bool sawOne = false, sawZero = false;
+    // Vertices are pixel centres, (x + 0.5) / width: the border pixels' centres are half a
+    // pixel inside the frame, and ultralytics' int32 truncation gives the pixel back.
+    bool sawFirst = false, sawLast = false;
     std::vector<Polygon> edge;
     for (const auto& l : a) {
         std::istringstream in(l);
@@ -264,23 +266,26 @@ void TestDatasetExport::yolo() {
             v.push_back(d);
         QVERIFY(v.size() >= 6 && v.size() % 2 == 0);
         for (double d : v)
-            QVERIFY(d >= 0.0 && d <= 1.0);
+            QVERIFY(d > 0.0 && d < 1.0);
         if (cls == 2) {  // "edge": touches all borders, exactly
             Polygon p;
             for (std::size_t k = 0; k < v.size(); k += 2) {
-                p.push_back({v[k] * W, v[k + 1] * H});
-                sawOne = sawOne || v[k] == 1.0 || v[k + 1] == 1.0;
-                sawZero = sawZero || v[k] == 0.0 || v[k + 1] == 0.0;
+                const PointF pixel{std::trunc(v[k] * W), std::trunc(v[k + 1] * H)};
+                p.push_back(pixel);
+                sawFirst = sawFirst || pixel.x == 0 || pixel.y == 0;
+                sawLast = sawLast || pixel.x == W - 1 || pixel.y == H - 1;
             }
             edge.push_back(p);
         }
     }
-    QVERIFY(sawOne && sawZero);
-    QVERIFY(maskIoU(rasterizePolygons(edge, W, H), f.annotations("a.png").objects[2].mask) >= 0.98);
+    QVERIFY(sawFirst && sawLast);
+    QVERIFY(rasterizePolygons(edge, W, H, PolygonRaster::FillPoly) ==
+            f.annotations("a.png").objects[2].mask);
     QVERIFY(fs::is_regular_file(out / "labels/b.txt"));
     QVERIFY(lines(out / "labels/b.txt").empty());  // a negative: empty file
+    // One pixel: its centre three times (ultralytics reads fewer than 3 points as a box).
     QCOMPARE(lines(out / "labels/sub/c.txt"),
-             std::vector<std::string>{"3 0.966667 0 1 0 1 0.05 0.966667 0.05"});
+             std::vector<std::string>{"3 0.983333 0.025 0.983333 0.025 0.983333 0.025"});
     const auto yaml = lines(out / "data.yaml");
     QVERIFY(std::find(yaml.begin(), yaml.end(), "nc: 4") != yaml.end());
     QVERIFY(std::find(yaml.begin(), yaml.end(), "  0: \"donut\"") != yaml.end());
@@ -300,13 +305,33 @@ void TestDatasetExport::labelMe() {
     // imagePath leads from the JSON file to the image.
     QCOMPARE(fs::weakly_canonical(out / a["imagePath"].get<std::string>()),
              fs::weakly_canonical(f.folder / "a.png"));
-    QCOMPARE(a["shapes"].size(), std::size_t{8});
-    for (const auto& s : a["shapes"]) {
+    // The default: one mask shape per object, its box's first and last pixel.
+    QCOMPARE(a["shapes"].size(), std::size_t{3});
+    const ImageAnnotations saved = f.annotations("a.png");
+    for (std::size_t i = 0; i < 3; ++i) {
+        const json& s = a["shapes"][i];
+        const PixelRect box = saved.objects[i].mask.boundingBox();
+        QCOMPARE(s["shape_type"], "mask");
+        QCOMPARE(s["group_id"], saved.objects[i].id);
+        QCOMPARE(s["label"], saved.objects[i].label);
+        QCOMPARE(s["points"],
+                 json({{box.x, box.y}, {box.x + box.width - 1, box.y + box.height - 1}}));
+        QVERIFY(s["mask"].is_string() && s["mask"].get<std::string>().rfind("iVBORw0KGgo", 0) == 0);
+    }
+    // Polygons on request: one per 4-connected part, whole pixel centres.
+    ExportOptions polygons;
+    polygons.labelMeShapes = LabelMeShapes::Polygon;
+    QVERIFY(f.run(ExportFormat::LabelMe, "labelme-polygons", polygons).ok());
+    const json ap = readJson(f.out("labelme-polygons") / "a.json");
+    QCOMPARE(ap["shapes"].size(), std::size_t{8});
+    for (const auto& s : ap["shapes"]) {
         QCOMPARE(s["shape_type"], "polygon");
         QVERIFY(s["points"].size() >= 3);
+        for (const auto& p : s["points"])
+            QVERIFY(p[0].is_number_integer() && p[1].is_number_integer());
     }
-    QCOMPARE(a["shapes"][2]["label"], "parts");
-    QCOMPARE(a["shapes"][2]["group_id"], 2);
+    QCOMPARE(ap["shapes"][2]["label"], "parts");
+    QCOMPARE(ap["shapes"][2]["group_id"], 2);
     const json b = readJson(out / "b.json");
     QVERIFY(b["shapes"].empty());
     QCOMPARE(b["imageWidth"], 20);

@@ -41,6 +41,32 @@ BinaryMask fillHoles(const BinaryMask& m) {
     return filled;
 }
 
+// The same with background connected through corners too: the holes of 4-connected parts.
+BinaryMask fillHoles8(const BinaryMask& m) {
+    const int w = m.width() + 2, h = m.height() + 2;
+    std::vector<char> outside(static_cast<std::size_t>(w) * h, 0);
+    auto fg = [&](int x, int y) { return m.contains(x - 1, y - 1) && m.at(x - 1, y - 1); };
+    std::deque<std::pair<int, int>> todo{{0, 0}};
+    outside[0] = 1;
+    while (!todo.empty()) {
+        const auto [x, y] = todo.front();
+        todo.pop_front();
+        for (int dy = -1; dy <= 1; ++dy)
+            for (int dx = -1; dx <= 1; ++dx) {
+                const int nx = x + dx, ny = y + dy;
+                if (nx < 0 || ny < 0 || nx >= w || ny >= h || outside[ny * w + nx] || fg(nx, ny))
+                    continue;
+                outside[ny * w + nx] = 1;
+                todo.push_back({nx, ny});
+            }
+    }
+    BinaryMask filled(m.width(), m.height());
+    for (int y = 0; y < m.height(); ++y)
+        for (int x = 0; x < m.width(); ++x)
+            filled.set(x, y, !outside[(y + 1) * w + x + 1]);
+    return filled;
+}
+
 // Number of 8-connected parts.
 int countParts(const BinaryMask& m) {
     std::vector<char> seen(m.bytes().size(), 0);
@@ -104,6 +130,10 @@ private Q_SLOTS:
     void rasterisationRule();
     void rasterisedCircleArea();
     void hostileInputDoesNotCrash();
+    void consumerRules_data();
+    void consumerRules();
+    void pixelCentreRules();
+    void hostileInputEveryRule();
 };
 
 void TestMaskContours::exactOutlines_data() {
@@ -280,6 +310,111 @@ void TestMaskContours::hostileInputDoesNotCrash() {
     const BinaryMask bow = rasterizePolygons({{{0, 0}, {10, 10}, {10, 0}, {0, 10}}}, 10, 10);
     QVERIFY(bow.area() > 0 && bow.area() < 100);
     QVERIFY(rasterizePolygons({}, 0, 0).isNull());
+}
+
+void TestMaskContours::consumerRules_data() {
+    using namespace testmasks;
+    QTest::addColumn<BinaryMask>("mask");
+    QTest::addColumn<int>("raster");
+    BinaryMask disc(200, 150);
+    fillDisc(disc, 100, 75, 50);
+    BinaryMask line(40, 10);
+    fillRect(line, 3, 4, 30, 1);
+    const std::pair<const char*, BinaryMask> masks[] = {
+        {"holes", withHoles()},
+        {"several parts", severalParts()},
+        {"border contact", borderContact()},
+        {"one pixel corner", onePixel(8, 6, 7, 5)},
+        {"pinched diamond", pinched()},
+        {"line", line},
+        {"noise", noise(40, 30, 3)},
+        {"dense noise", noise(40, 30, 4, 0.8)},
+        {"disc", disc},
+        {"thin ellipse", ellipse(200, 150, 90, 70, 80, 4, 0.3)},
+        {"ellipse at border", ellipse(120, 90, 0, 45, 50, 30, 0.2)},
+    };
+    const std::pair<const char*, PolygonRaster> rasters[] = {
+        {"frPoly", PolygonRaster::FrPoly},
+        {"PIL", PolygonRaster::Pil},
+        {"fillPoly", PolygonRaster::FillPoly},
+    };
+    for (const auto& [mname, m] : masks)
+        for (const auto& [rname, r] : rasters)
+            QTest::newRow(qPrintable(QString("%1, %2").arg(mname, rname)))
+                << m << static_cast<int>(r);
+}
+
+void TestMaskContours::consumerRules() {
+    // Unsimplified, the polygons drawn by the consumer's rule are the parts with holes filled;
+    // simplified, they keep the IoU under that rule.
+    QFETCH(BinaryMask, mask);
+    QFETCH(int, raster);
+    const auto rule = static_cast<PolygonRaster>(raster);
+    const int w = mask.width(), h = mask.height();
+    // LabelMe's polygons are 4-connected parts, whose holes are bounded through corners.
+    const BinaryMask filled = rule == PolygonRaster::Pil ? fillHoles8(mask) : fillHoles(mask);
+    const auto exact = maskToPolygons(mask, {0.0, 0.98}, rule);
+    QVERIFY(rasterizePolygons(exact, w, h, rule) == filled);
+    for (const auto& p : exact) {
+        QVERIFY(p.size() >= 3);
+        for (const auto& v : p) {
+            QCOMPARE(v.x, std::round(v.x));
+            const int far = rule == PolygonRaster::FrPoly ? 0 : 1;  // corners or centres
+            QVERIFY(v.x >= 0 && v.x <= w - far && v.y >= 0 && v.y <= h - far);
+        }
+    }
+    const auto simple = maskToPolygons(mask, {}, rule);
+    const double iou = maskIoU(rasterizePolygons(simple, w, h, rule), filled);
+    QVERIFY2(iou >= 0.98, qPrintable(QString("IoU %1").arg(iou)));
+}
+
+void TestMaskContours::pixelCentreRules() {
+    // One pixel: its centre three times; a line: its two ends, the last repeated.
+    for (auto rule : {PolygonRaster::Pil, PolygonRaster::FillPoly}) {
+        const auto one = maskToPolygons(testmasks::onePixel(10, 10, 3, 4), {}, rule);
+        QCOMPARE(one, (std::vector<Polygon>{{{3, 4}, {3, 4}, {3, 4}}}));
+        QVERIFY(rasterizePolygons(one, 10, 10, rule) == testmasks::onePixel(10, 10, 3, 4));
+        BinaryMask line(10, 10);
+        testmasks::fillRect(line, 2, 6, 5, 1);
+        QCOMPARE(maskToPolygons(line, {}, rule), (std::vector<Polygon>{{{2, 6}, {6, 6}, {6, 6}}}));
+        // A rectangle through pixel centres covers its outline: 5 x 3 pixels.
+        const Polygon r{{1, 1}, {5, 1}, {5, 3}, {1, 3}};
+        QCOMPARE(rasterizePolygons({r}, 10, 10, rule).boundingBox(), (PixelRect{1, 1, 5, 3}));
+    }
+    // PIL truncates vertices toward zero; fillPoly rounds them.
+    const Polygon frac{{1.9, 1.9}, {5.9, 1.9}, {5.9, 3.9}, {1.9, 3.9}};
+    QCOMPARE(rasterizePolygons({frac}, 10, 10, PolygonRaster::Pil).boundingBox(),
+             (PixelRect{1, 1, 5, 3}));
+    QCOMPARE(rasterizePolygons({frac}, 10, 10, PolygonRaster::FillPoly).boundingBox(),
+             (PixelRect{2, 2, 5, 3}));
+    // LabelMe splits parts touching at a corner; YOLO keeps them in one polygon.
+    QCOMPARE(maskToPolygons(pinched(), {0, 0.98}, PolygonRaster::Pil).size(), std::size_t{4});
+    QCOMPARE(maskToPolygons(pinched(), {0, 0.98}, PolygonRaster::FillPoly).size(), std::size_t{1});
+    // frPoly leaves out the pixels whose centres a 45-degree edge runs through.
+    const BinaryMask tri =
+        rasterizePolygons({{{0, 0}, {4, 0}, {4, 4}}}, 4, 4, PolygonRaster::FrPoly);
+    QCOMPARE(tri.area(), std::size_t{6});
+    QVERIFY(!tri.at(0, 0) && tri.at(1, 0) && tri.at(3, 2) && !tri.at(3, 3));
+}
+
+void TestMaskContours::hostileInputEveryRule() {
+    const double inf = std::numeric_limits<double>::infinity();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (auto rule : {PolygonRaster::FrPoly, PolygonRaster::Pil, PolygonRaster::FillPoly}) {
+        QCOMPARE(rasterizePolygons({{{0, 0}, {inf, 0}, {3, 3}}}, 5, 5, rule).area(),
+                 std::size_t{0});
+        QCOMPARE(rasterizePolygons({{{0, 0}, {nan, 0}, {3, 3}}}, 5, 5, rule).area(),
+                 std::size_t{0});
+        QCOMPARE(rasterizePolygons({{{-1e6, -1e6}, {1e6, -1e6}, {0, 1e6}}}, 5, 5, rule).area(),
+                 std::size_t{25});
+        QVERIFY(rasterizePolygons({{{-1e300, -1e300}, {1e300, -1e300}, {0, 1e300}}}, 5, 5, rule)
+                    .area() <= 25);
+        const BinaryMask bow =
+            rasterizePolygons({{{0, 0}, {10, 10}, {10, 0}, {0, 10}}}, 10, 10, rule);
+        QVERIFY(bow.area() > 0 && bow.area() < 100);
+        QVERIFY(rasterizePolygons({{}}, 5, 5, rule).isEmpty());
+        QVERIFY(rasterizePolygons({}, 0, 0, rule).isNull());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMaskContours)
