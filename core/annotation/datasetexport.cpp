@@ -1,6 +1,7 @@
 // The export driver: output folder checks, one image at a time into the chosen writer.
 #include "core/annotation/datasetexport.h"
 
+#include <fstream>
 #include <map>
 #include <system_error>
 
@@ -31,6 +32,20 @@ Expected<ExportReport> run(int count, const std::vector<std::string>& names,
     fs::create_directories(out, ec);
     if (ec)
         return Error::io("cannot create " + out.string() + ": " + ec.message());
+    // What a killed export left half written is garbage: gone before anything is written again.
+    removeAtomicWriteTemporaries(out);
+    // Marks the folder as partial until the last file is written (removed at the very end).
+    // Written in place, not atomically: it marks from the moment it exists.
+    const fs::path incomplete = out / kExportIncompleteFile;
+    {
+        std::ofstream mark(incomplete, std::ios::binary | std::ios::trunc);
+        mark << "This " << exportFormatName(options.format)
+             << " export did not finish: the files in this folder are partial.\n"
+                "Export again (with --overwrite) to replace them.\n";
+        mark.flush();
+        if (!mark)
+            return Error::io("cannot write " + incomplete.string());
+    }
 
     // Two images whose outputs would share a name ("a.png", "a.jpg") cannot both be exported.
     std::map<std::string, std::string> stems;
@@ -86,6 +101,8 @@ Expected<ExportReport> run(int count, const std::vector<std::string>& names,
     }
     if (auto st = writer->finish(); !st)
         return st.error();
+    if (!fs::remove(incomplete, ec) || ec)
+        return Error::io("cannot remove " + incomplete.string() + ": " + ec.message());
     return report;
 }
 

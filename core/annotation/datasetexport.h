@@ -62,6 +62,11 @@ struct ExportReport {
 using ExportProgress = std::function<bool(int done, int total)>;
 
 // True when `folder` exists and holds anything (the GUI asks before writing there).
+// Lies in an export's output folder while the export runs, and stays there when it did not
+// finish (a crash, a kill, an error, a cancel): the files beside it are a partial export. Every
+// other file of the export is written atomically, so a folder without it holds a whole export.
+inline constexpr const char* kExportIncompleteFile = "EXPORT-INCOMPLETE.txt";
+
 bool folderHasEntries(const std::filesystem::path& folder);
 
 // Exports every annotated image of `store` (AnnotationStore::annotatedImages(), including those

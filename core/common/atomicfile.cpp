@@ -27,6 +27,27 @@ std::filesystem::path temporarySibling(const std::filesystem::path& path) {
 
 }  // namespace
 
+bool isAtomicWriteTemporary(const std::filesystem::path& path) {
+    const std::string name = path.filename().string();
+    const auto tmp = name.rfind(".tmp-");
+    if (name.size() < 7 || name[0] != '.' || tmp == std::string::npos || tmp + 5 >= name.size())
+        return false;
+    return name.find_first_not_of("0123456789abcdef", tmp + 5) == std::string::npos;
+}
+
+std::size_t removeAtomicWriteTemporaries(const std::filesystem::path& folder) {
+    namespace fs = std::filesystem;
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code e;
+        if (it->is_regular_file(e) && isAtomicWriteTemporary(it->path()) &&
+            fs::remove(it->path(), e))
+            ++removed;
+    }
+    return removed;
+}
+
 bool writeAll(int fd, const void* data, std::size_t size) {
     auto* p = static_cast<const char*>(data);
     while (size > 0) {

@@ -22,6 +22,13 @@ Status writeFileAtomically(const std::filesystem::path& path, std::string_view t
 Status writeFileAtomicallyWith(const std::filesystem::path& path,
                                const std::function<bool(int fd)>& write);
 
+// True for the temporary file of a write in flight (".<name>.tmp-<hex>"): one that a crash or a
+// kill left behind belongs to no one.
+bool isAtomicWriteTemporary(const std::filesystem::path& path);
+// Removes the temporary files of writes that never finished under `folder` (and its subfolders);
+// returns how many. For a folder this process is about to rewrite (an export with --overwrite).
+std::size_t removeAtomicWriteTemporaries(const std::filesystem::path& folder);
+
 // write(2) until done; false with errno on failure.
 bool writeAll(int fd, const void* data, std::size_t size);
 
