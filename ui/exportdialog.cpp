@@ -67,6 +67,13 @@ void ExportDialog::buildUi() {
     m_segmentation->addItem(tr("Polygons (one per outer contour)"),
                             static_cast<int>(CocoSegmentation::Polygon));
 
+    m_labelMeShapes = new QComboBox(this);
+    m_labelMeShapes->setObjectName(QStringLiteral("labelMeShapes"));
+    m_labelMeShapes->addItem(tr("Masks (exact, keeps holes; a recent labelme)"),
+                             static_cast<int>(LabelMeShapes::Mask));
+    m_labelMeShapes->addItem(tr("Polygons (any labelme version; holes filled)"),
+                             static_cast<int>(LabelMeShapes::Polygon));
+
     m_output = new QLineEdit(this);
     m_output->setObjectName(QStringLiteral("outputFolder"));
     auto* browse = new QPushButton(tr("Browse..."), this);
@@ -91,6 +98,7 @@ void ExportDialog::buildUi() {
     auto* form = new QFormLayout;
     form->addRow(tr("Format:"), m_format);
     form->addRow(tr("COCO masks:"), m_segmentation);
+    form->addRow(tr("LabelMe shapes:"), m_labelMeShapes);
     form->addRow(tr("Output folder:"), outputRow);
 
     m_progress = new QProgressBar(this);
@@ -127,6 +135,15 @@ void ExportDialog::buildUi() {
 
 void ExportDialog::updateOptions() {
     m_segmentation->setEnabled(format() == ExportFormat::Coco && !isRunning());
+    m_labelMeShapes->setEnabled(format() == ExportFormat::LabelMe && !isRunning());
+}
+
+LabelMeShapes ExportDialog::labelMeShapes() const {
+    return static_cast<LabelMeShapes>(m_labelMeShapes->currentData().toInt());
+}
+
+void ExportDialog::setLabelMeShapes(LabelMeShapes shapes) {
+    m_labelMeShapes->setCurrentIndex(m_labelMeShapes->findData(static_cast<int>(shapes)));
 }
 
 ExportFormat ExportDialog::format() const {
@@ -179,6 +196,7 @@ void ExportDialog::startExport() {
     ExportOptions options;
     options.format = format();
     options.cocoSegmentation = cocoSegmentation();
+    options.labelMeShapes = labelMeShapes();
     if (folderHasEntries(toPath(out))) {
         if (!confirmOverwrite(out))
             return;

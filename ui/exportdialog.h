@@ -42,6 +42,8 @@ public:
     void setFormat(ExportFormat format);
     CocoSegmentation cocoSegmentation() const;
     void setCocoSegmentation(CocoSegmentation segmentation);
+    LabelMeShapes labelMeShapes() const;
+    void setLabelMeShapes(LabelMeShapes shapes);
     QString outputFolder() const;
     void setOutputFolder(const QString& folder);
 
@@ -74,6 +76,7 @@ private:
 
     QComboBox* m_format = nullptr;
     QComboBox* m_segmentation = nullptr;
+    QComboBox* m_labelMeShapes = nullptr;
     QLineEdit* m_output = nullptr;
     QLabel* m_summary = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void exportsEveryFormat_data();
     void exportsEveryFormat();
     void cocoOptionOnlyForCoco();
+    void labelMeShapesOption();
     void asksBeforeNonEmptyFolder();
     void showsErrors();
     void exportsImagesInMemory();
@@ -117,6 +118,35 @@ void TestExportDialog::cocoOptionOnlyForCoco() {
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
     QVERIFY(doc["annotations"].toArray()[0].toObject()["segmentation"].isArray());
+}
+
+void TestExportDialog::labelMeShapesOption() {
+    QTemporaryDir dir;
+    const LabelSet labels = makeFolder(dir.path());
+    ExportDialog dialog(dir.path(), labels);
+    auto* shapes = dialog.findChild<QComboBox*>(QStringLiteral("labelMeShapes"));
+    QVERIFY(shapes);
+    dialog.setFormat(ExportFormat::Coco);
+    QVERIFY(!shapes->isEnabled());
+    dialog.setFormat(ExportFormat::LabelMe);
+    QVERIFY(shapes->isEnabled());
+    QCOMPARE(dialog.labelMeShapes(), LabelMeShapes::Mask);  // the exact one by default
+    // Each choice reaches the files: mask shapes, then polygons.
+    for (LabelMeShapes choice : {LabelMeShapes::Mask, LabelMeShapes::Polygon}) {
+        dialog.setLabelMeShapes(choice);
+        const QString out = dir.filePath(choice == LabelMeShapes::Mask ? "masks" : "polygons");
+        dialog.setOutputFolder(out);
+        QSignalSpy finished(&dialog, &ExportDialog::exportFinished);
+        dialog.startExport();
+        QVERIFY(finished.wait(20000));
+        QFile f(out + "/a.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+        const QJsonArray list = doc["shapes"].toArray();
+        QVERIFY(!list.isEmpty());
+        QCOMPARE(list[0].toObject()["shape_type"].toString(),
+                 QString(choice == LabelMeShapes::Mask ? "mask" : "polygon"));
+    }
 }
 
 void TestExportDialog::asksBeforeNonEmptyFolder() {
