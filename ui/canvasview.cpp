@@ -2,6 +2,7 @@
 // input are in canvasview_input.cpp.
 #include "ui/canvasview.h"
 
+#include <QCursor>
 #include <QGraphicsPixmapItem>
 #include <QGraphicsRectItem>
 #include <QKeyEvent>
@@ -13,8 +14,10 @@
 #include "core/document/annotationdocument.h"
 #include "core/document/imageconvert.h"
 #include "ui/maskoutline.h"
+#include "ui/objectslayer.h"
 #include "ui/overlayitem.h"
 #include "ui/promptmarkeritem.h"
+#include "ui/strokepreviewitem.h"
 
 namespace samdesk {
 
@@ -43,7 +46,7 @@ CanvasView::CanvasView(AnnotationDocument* document, QWidget* parent)
 
     m_imageItem = m_scene->addPixmap(QPixmap());
     m_imageItem->setZValue(0);
-    m_objectsItem = new OverlayItem;
+    m_objectsItem = new ObjectsLayer;
     m_objectsItem->setZValue(1);
     m_scene->addItem(m_objectsItem);
     m_maskItem = new OverlayItem;
@@ -72,6 +75,7 @@ CanvasView::CanvasView(AnnotationDocument* document, QWidget* parent)
     m_regionItem->setPen(regionPen);
     m_regionItem->setZValue(8);
     m_regionItem->hide();
+    createBrushItems();
     connect(document->session(), &DocumentSession::regionChanged, this, [this] {
         const QRect r = m_document->session()->region();
         m_regionItem->setRect(QRectF(r));
@@ -117,7 +121,11 @@ void CanvasView::onImageChanged() {
     m_scene->setSceneRect(QRectF(QPointF(0, 0), QSizeF(image.size())));
     m_selectedPrompt = -1;
     m_drag = Drag::None;
+    m_strokePoints.clear();
+    m_strokeItem->setArea(QRectF(QPointF(0, 0), QSizeF(image.size())));
+    m_brushCursor->hide();
     m_rubberBand->hide();
+    m_objectsItem->clear();  // another image: nothing of the last one's layer applies
     rebuildObjects();
     rebuildMask();
     rebuildPrompts();
@@ -125,54 +133,20 @@ void CanvasView::onImageChanged() {
 }
 
 void CanvasView::rebuildObjects() {
+    // The layer repaints only what changed since it last drew (a stroke costs the stroke).
     const auto& a = m_document->annotations()->annotations();
     m_drawnRefining = m_document->prediction()->refiningObject();
-    QImage composite;
-    QList<QPair<QPainterPath, QPen>> outlines;
-    QHash<int, CachedOutline> cache;
+    const QSize size = m_document->session()->image().size();
+    std::vector<ObjectsLayer::Object> drawn;
     if (m_showObjects) {
         for (const auto& o : a.objects) {
-            if (!o.visible || o.id == m_drawnRefining || o.mask.isNull())
+            if (!o.visible || o.id == m_drawnRefining || o.mask.isNull() ||
+                QSize(o.mask.width(), o.mask.height()) != size)
                 continue;
-            if (composite.isNull()) {
-                composite =
-                    QImage(o.mask.width(), o.mask.height(), QImage::Format_ARGB32_Premultiplied);
-                composite.fill(Qt::transparent);
-            }
-            QColor fill = m_document->annotations()->objectColor(o);
-            QPen pen(fill, 2.0);
-            pen.setCosmetic(true);
-            fill.setAlpha(100);
-            // Outlines are vectors (crisp at any zoom); they and the bounding box are recomputed
-            // only when a mask changed, so a new object costs its own area, not the others'.
-            auto it = m_outlineCache.constFind(o.id);
-            CachedOutline c;
-            if (it != m_outlineCache.constEnd() && it->mask == o.mask) {
-                c = *it;
-            } else {
-                const PixelRect b = o.mask.boundingBox();
-                const QRect r(b.x, b.y, b.width, b.height);
-                c = CachedOutline{o.mask, maskOutline(o.mask, r), r};
-            }
-            if (c.bounds.isEmpty())
-                continue;
-            paintMask(composite, o.mask, fill, fill, c.bounds);
-            if (o.id == m_highlighted) {
-                QPen bold(Qt::white, 3.5);
-                bold.setCosmetic(true);
-                outlines.append({c.path, bold});
-            }
-            outlines.append({c.path, pen});
-            cache.insert(o.id, std::move(c));
+            drawn.push_back({o.id, &o.mask, m_document->annotations()->objectColor(o)});
         }
     }
-    m_outlineCache = std::move(cache);
-    if (composite.isNull()) {
-        m_objectsItem->clear();
-    } else {
-        m_objectsItem->setImage(composite);
-        m_objectsItem->setOutlines(outlines);
-    }
+    m_objectsItem->sync(drawn, size, m_highlighted, m_strokeChange);
 }
 
 void CanvasView::rebuildMask() {
@@ -327,6 +301,12 @@ void CanvasView::wheelEvent(QWheelEvent* event) {
         QGraphicsView::wheelEvent(event);
         return;
     }
+    if (brushTool() && (event->modifiers() & Qt::ControlModifier)) {
+        // Ctrl+wheel sizes the brush: one notch (120) is one step of kBrushStep.
+        setBrushRadius(m_brushRadius * std::pow(kBrushStep, delta / 120.0));
+        event->accept();
+        return;
+    }
     setZoom(zoom() * std::pow(1.0015, delta), false);
     event->accept();
 }
@@ -388,7 +368,15 @@ bool CanvasView::deleteSelectedPrompt() {
 void CanvasView::setTool(Tool tool) {
     if (m_tool == tool)
         return;
+    cancelStroke();
     m_tool = tool;
+    if (brushTool()) {
+        m_document->prediction()->endHover();
+        const QPoint pos = viewport()->mapFromGlobal(QCursor::pos());
+        updateBrushCursor(imagePointAt(pos), viewport()->underMouse());
+    } else {
+        updateBrushCursor(QPointF(), false);
+    }
     Q_EMIT toolChanged(tool);
 }
 
@@ -398,6 +386,14 @@ void CanvasView::paintEvent(QPaintEvent* event) {
         m_awaitingMaskPaint = false;
         m_lastLatencyMs = double(m_document->prediction()->promptClock().nsecsElapsed()) / 1e6;
         Q_EMIT maskPainted(m_lastLatencyMs);
+    }
+    if (m_awaitingStrokePaint) {
+        m_awaitingStrokePaint = false;
+        Q_EMIT strokePreviewPainted(double(m_strokeClock.nsecsElapsed()) / 1e6);
+    }
+    if (m_awaitingReleasePaint) {
+        m_awaitingReleasePaint = false;
+        Q_EMIT strokeFinished(m_releasedObject, double(m_releaseClock.nsecsElapsed()) / 1e6);
     }
 }
 

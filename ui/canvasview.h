@@ -3,27 +3,37 @@
 //   left click = foreground point, right click or Alt+click = background point,
 //   drag with the Box tool or Shift+drag = box, drag a marker = move it, click a marker = select
 //   it (Delete removes it); wheel = zoom around the cursor; middle drag or Space+drag = pan.
+// The Brush and Eraser tools paint the selected object by hand (canvasview_brush.cpp): a drag is
+// one stroke (Shift: erase), Ctrl+wheel sizes the brush, Esc cancels the stroke.
 // The scene is in original image pixels, so zooming and panning never move the prompts.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QGraphicsView>
-#include <QHash>
-#include <QPainterPath>
 #include <QPointer>
 #include <QTimer>
 
+#include <vector>
+
 #include "core/annotation/binarymask.h"
+#include "core/annotation/maskedit.h"
+
+class QGraphicsEllipseItem;
 
 namespace samdesk {
 
 class AnnotationDocument;
+class ObjectsLayer;
 class OverlayItem;
 class PromptMarkerItem;
+class StrokePreviewItem;
 
 class CanvasView : public QGraphicsView {
     Q_OBJECT
 public:
-    enum class Tool { Point, Box };
+    enum class Tool { Point, Box, Brush, Eraser };
+    static constexpr double kMinBrushRadius = 1.0, kMaxBrushRadius = 2000.0;  // image pixels
+    static constexpr double kBrushStep = 1.25;
 
     explicit CanvasView(AnnotationDocument* document, QWidget* parent = nullptr);
 
@@ -51,8 +61,24 @@ public:
     void selectPrompt(int id);
     bool deleteSelectedPrompt();
 
+    // The kept objects as drawn (tests look at what a change repainted).
+    const ObjectsLayer* objectsLayer() const { return m_objectsItem; }
+
     // Time from the input event that changed the prompts to the paint that showed the new mask.
     double lastMaskLatencyMs() const { return m_lastLatencyMs; }
+
+    // ---- Brush and eraser (image pixels) ------------------------------------------------------
+    double brushRadius() const { return m_brushRadius; }
+    void setBrushRadius(double radius);  // clamped to [kMinBrushRadius, kMaxBrushRadius]
+    void growBrush();                    // x kBrushStep
+    void shrinkBrush();                  // / kBrushStep
+    bool stroking() const { return m_drag == Drag::Stroke; }
+    // Drops the stroke being drawn (Esc): nothing is painted.
+    void cancelStroke();
+    // The brush outline under the cursor, in image pixels; empty while it is hidden.
+    QRectF brushCursorRect() const;
+    // The image points of the stroke being drawn (empty when none).
+    const std::vector<StrokePoint>& strokePoints() const { return m_strokePoints; }
 
 Q_SIGNALS:
     void zoomChanged(double zoom);
@@ -60,8 +86,18 @@ Q_SIGNALS:
     void toolChanged(samdesk::CanvasView::Tool tool);
     // Emitted after the paint that first showed a mask computed for new prompts.
     void maskPainted(double latencyMs);
+    void brushRadiusChanged(double radius);
+    // A stroke was painted on object `id` (the new highlighted object: the next stroke goes on).
+    void objectPainted(int id);
+    // After the paint that showed a stroke's new points: time from the (first) mouse move not yet
+    // shown to the end of that paint.
+    void strokePreviewPainted(double latencyMs);
+    // After the paint that followed a stroke's release: time from the release to the end of the
+    // paint that shows the painted object (`id`; 0 when the stroke changed nothing or was empty).
+    void strokeFinished(int id, double latencyMs);
 
 protected:
+    bool event(QEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
@@ -74,7 +110,7 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
-    enum class Drag { None, Pending, Box, Pan, Marker };
+    enum class Drag { None, Pending, Box, Pan, Marker, Stroke };
 
     void onImageChanged();
     void rebuildObjects();
@@ -89,22 +125,26 @@ private:
     void updateImageSmoothing();
     bool insideImage(QPointF p) const;
     PromptMarkerItem* markerAt(QPoint viewportPos) const;
+    // Add and Subtract with no object refined: a new prompt first reselects the highlighted one.
+    void startCombining();
+    // Brush and eraser (canvasview_brush.cpp).
+    bool brushTool() const { return m_tool == Tool::Brush || m_tool == Tool::Eraser; }
+    void createBrushItems();
+    void updateBrushCursor(QPointF imagePos, bool show);
+    void beginStroke(QPointF imagePos, bool erase);
+    void extendStroke(QPointF imagePos);
+    void finishStroke(QPointF imagePos);
+    QBrush strokeFill(bool erase) const;
 
     AnnotationDocument* m_document;
     QGraphicsScene* m_scene;
     QGraphicsPixmapItem* m_imageItem = nullptr;
-    OverlayItem* m_objectsItem = nullptr;
+    ObjectsLayer* m_objectsItem = nullptr;
     OverlayItem* m_maskItem = nullptr;
     QGraphicsRectItem* m_boxItem = nullptr;
     QGraphicsRectItem* m_rubberBand = nullptr;
     QGraphicsRectItem* m_regionItem = nullptr;  // the region encoded alone, if any
     QList<PromptMarkerItem*> m_markers;
-    struct CachedOutline {
-        BinaryMask mask;
-        QPainterPath path;
-        QRect bounds;  // the mask's bounding box
-    };
-    QHash<int, CachedOutline> m_outlineCache;  // per object id, reused while its mask is equal
 
     Tool m_tool = Tool::Point;
     bool m_fit = true;
@@ -123,6 +163,19 @@ private:
     QTimer* m_viewTimer = nullptr;  // coalesces view changes into one refreshMaskView()
     bool m_awaitingMaskPaint = false;
     double m_lastLatencyMs = 0;
+
+    double m_brushRadius = 8.0;
+    StrokePreviewItem* m_strokeItem = nullptr;
+    QGraphicsEllipseItem* m_brushCursor = nullptr;  // white ring, with a dark dotted one inside
+    QGraphicsEllipseItem* m_brushCursorInner = nullptr;
+    std::vector<StrokePoint> m_strokePoints;
+    bool m_strokeErase = false;
+    QElapsedTimer m_strokeClock;  // from the first move not yet painted
+    bool m_awaitingStrokePaint = false;
+    QElapsedTimer m_releaseClock;
+    bool m_awaitingReleasePaint = false;
+    int m_releasedObject = 0;
+    QRect m_strokeChange;  // while a stroke is applied: the only part of the masks it changes
 };
 
 }  // namespace samdesk

@@ -1,4 +1,5 @@
-// The canvas's input: mouse presses, drags and releases turned into prompts, panning, Space.
+// The canvas's input: mouse presses, drags and releases turned into prompts or brush strokes,
+// panning, Space, Esc during a stroke.
 #include <QKeyEvent>
 #include <QScrollBar>
 
@@ -17,6 +18,10 @@ constexpr int kDragThreshold = 4;  // screen pixels before a press becomes a dra
 void CanvasView::mousePressEvent(QMouseEvent* event) {
     const QPoint pos = event->position().toPoint();
     setFocus(Qt::MouseFocusReason);
+    if (m_drag == Drag::Stroke) {
+        event->accept();  // another button during a stroke changes nothing
+        return;
+    }
     if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld)) {
         m_drag = Drag::Pan;
         m_pressPos = pos;
@@ -27,6 +32,15 @@ void CanvasView::mousePressEvent(QMouseEvent* event) {
     if (m_document->session()->image().isNull() ||
         (event->button() != Qt::LeftButton && event->button() != Qt::RightButton))
         return;
+    if (brushTool()) {
+        updateBrushCursor(imagePointAt(pos), true);
+        // Shift held erases with the brush; the eraser always erases.
+        if (event->button() == Qt::LeftButton)
+            beginStroke(imagePointAt(pos),
+                        m_tool == Tool::Eraser || (event->modifiers() & Qt::ShiftModifier));
+        event->accept();
+        return;
+    }
     if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::AltModifier)) {
         if (PromptMarkerItem* m = markerAt(pos)) {
             selectPrompt(m->promptId());
@@ -61,6 +75,8 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event) {
     const QPoint pos = event->position().toPoint();
     const QPointF imagePos = imagePointAt(pos);
     Q_EMIT cursorMoved(imagePos, insideImage(imagePos));
+    if (brushTool())
+        updateBrushCursor(imagePos, m_drag != Drag::Pan);
     switch (m_drag) {
         case Drag::Pan: {
             const QPoint d = pos - m_pressPos;
@@ -95,7 +111,12 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event) {
         case Drag::Box:
             m_rubberBand->setRect(QRectF(m_pressImagePos, imagePos).normalized());
             break;
+        case Drag::Stroke:
+            extendStroke(imagePos);
+            break;
         case Drag::None:
+            if (brushTool())
+                break;  // no hover preview while painting by hand
             if (insideImage(imagePos) && !(event->buttons() & Qt::AllButtons))
                 m_document->prediction()->hover(imagePos);
             else
@@ -107,6 +128,10 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event) {
 
 void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
     const Drag drag = m_drag;
+    if (drag == Drag::Stroke && event->button() != Qt::LeftButton) {
+        event->accept();  // another button let go during a stroke: the stroke goes on
+        return;
+    }
     m_drag = Drag::None;
     switch (drag) {
         case Drag::Pan:
@@ -117,6 +142,7 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
             const bool click = (event->position().toPoint() - m_pressPos).manhattanLength() < 12;
             if (click && insideImage(m_pressImagePos)) {
                 selectPrompt(-1);
+                startCombining();
                 m_document->prediction()->addPoint(m_pressImagePos, !m_pressBackground);
             }
             break;
@@ -126,7 +152,14 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
             const QRectF box =
                 QRectF(m_pressImagePos, imagePointAt(event->position().toPoint())).normalized();
             selectPrompt(-1);
+            startCombining();
             m_document->prediction()->setBox(box);
+            break;
+        }
+        case Drag::Stroke: {
+            const QPointF p = imagePointAt(event->position().toPoint());
+            finishStroke(p);
+            updateBrushCursor(p, true);
             break;
         }
         case Drag::Marker:
@@ -136,12 +169,44 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
     event->accept();
 }
 
+void CanvasView::startCombining() {
+    DocumentPrediction* p = m_document->prediction();
+    if (p->combineMode() == DocumentPrediction::CombineMode::New || p->refiningObject())
+        return;
+    if (m_highlighted && m_document->annotations()->find(m_highlighted)) {
+        m_document->refineObject(m_highlighted);
+        return;
+    }
+    Q_EMIT m_document->message(
+        p->combineMode() == DocumentPrediction::CombineMode::Add
+            ? tr("Add to Object: select the object to add to in the Objects list first; this "
+                 "prompt starts a new object")
+            : tr("Subtract from Object: select the object to cut from in the Objects list first; "
+                 "this prompt starts a new object"));
+}
+
 void CanvasView::mouseDoubleClickEvent(QMouseEvent* event) {
     // A double click is two clicks: the second press must not be lost.
     mousePressEvent(event);
 }
 
+bool CanvasView::event(QEvent* event) {
+    // Esc during a stroke cancels the stroke, before the window's Esc (clear the prompts) sees it.
+    if (event->type() == QEvent::ShortcutOverride && m_drag == Drag::Stroke &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape) {
+        cancelStroke();
+        event->accept();
+        return true;
+    }
+    return QGraphicsView::event(event);
+}
+
 void CanvasView::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Escape && m_drag == Drag::Stroke) {
+        cancelStroke();
+        event->accept();
+        return;
+    }
     if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
         m_spaceHeld = true;
         viewport()->setCursor(Qt::OpenHandCursor);
@@ -163,6 +228,7 @@ void CanvasView::keyReleaseEvent(QKeyEvent* event) {
 
 void CanvasView::leaveEvent(QEvent* event) {
     m_document->prediction()->endHover();
+    updateBrushCursor(QPointF(), false);
     Q_EMIT cursorMoved(QPointF(), false);
     QGraphicsView::leaveEvent(event);
 }

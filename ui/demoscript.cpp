@@ -8,8 +8,6 @@
 #include <QScreen>
 #include <QWidget>
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +15,7 @@
 #include "core/document/annotationdocument.h"
 #include "ui/canvasview.h"
 #include "ui/checkpointinfodialog.h"
+#include "ui/demostats.h"
 #include "ui/embeddingcachedialog.h"
 #include "ui/mainwindow.h"
 
@@ -33,31 +32,8 @@ QList<double> numbers(const QString& text) {
     return out;
 }
 
-double median(QList<double> v) {
-    if (v.isEmpty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 // How an image was made ready (DocumentSession::EncodeSource), in words.
 const char* const kSources[] = {"none", "encoder", "memory", "embedding cache"};
-
-// The value below which 95% of the runs lie (nearest rank).
-double p95(QList<double> v) {
-    if (v.isEmpty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const auto rank = qsizetype(std::ceil(0.95 * double(v.size())));
-    return v[std::clamp<qsizetype>(rank - 1, 0, v.size() - 1)];
-}
-
-// The process's peak resident memory so far, in MiB (Linux reports kilobytes).
-double peakRssMiB() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) / 1024.0;
-}
 
 }  // namespace
 
@@ -71,6 +47,21 @@ DemoScript::DemoScript(MainWindow* window, const QString& script, QObject* paren
         ++m_maskPaints;
         m_lastLatency = ms;
     });
+    connect(window->canvas(), &CanvasView::strokePreviewPainted, this, [this](double ms) {
+        ++m_previewPaints;
+        m_lastPreviewMs = ms;
+    });
+    connect(window->canvas(), &CanvasView::strokeFinished, this, [this](int, double ms) {
+        ++m_strokesFinished;
+        m_lastReleaseMs = ms;
+    });
+    connect(window->document(), &AnnotationDocument::rerunFinished, this,
+            [this](int changed, int failed) {
+                ++m_reruns;
+                m_rerunChanged = changed;
+                m_rerunFailed = failed;
+            });
+    window->canvas()->viewport()->installEventFilter(this);
 }
 
 void DemoScript::start() {
@@ -100,6 +91,10 @@ void DemoScript::poll() {
     m_waitFor = nullptr;
     if (m_latencyTotal > 0) {
         latencyClick();
+        return;
+    }
+    if (m_strokeTotal > 0) {
+        strokeLatencyStep();
         return;
     }
     if (m_steps.isEmpty()) {
@@ -144,6 +139,12 @@ bool DemoScript::runStep(const QString& step) {
     AnnotationDocument* doc = m_window->document();
     const int paintsBefore = m_maskPaints;
     auto waitForMask = [this, paintsBefore] { return m_maskPaints > paintsBefore; };
+    // Prompts are clicked with the point tool (a brush or eraser left on would paint).
+    const CanvasView::Tool tool = m_window->canvas()->tool();
+    if ((tool == CanvasView::Tool::Brush || tool == CanvasView::Tool::Eraser) &&
+        (verb == QLatin1String("click") || verb == QLatin1String("bgclick") ||
+         verb == QLatin1String("box") || verb == QLatin1String("latency")))
+        m_window->action(QStringLiteral("pointTool"))->trigger();
     if (verb == QLatin1String("click") || verb == QLatin1String("bgclick")) {
         const auto v = numbers(arg);
         if (v.size() != 2)
@@ -236,7 +237,7 @@ bool DemoScript::runStep(const QString& step) {
     } else if (verb == QLatin1String("quit")) {
         m_steps.clear();
     } else {
-        return false;
+        return runEditStep(verb, arg).value_or(false);
     }
     return true;
 }

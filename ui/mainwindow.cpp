@@ -81,8 +81,6 @@ MainWindow::MainWindow(EngineFactory factory, QWidget* parent) : QMainWindow(par
             &MainWindow::updateActions);
     connect(m_document->session(), &DocumentSession::currentImageChanged, this,
             &MainWindow::updateActions);
-    connect(m_objects, &ObjectsPanel::selectedObjectChanged, m_canvas,
-            &CanvasView::setHighlightedObject);
     connect(m_canvas, &CanvasView::zoomChanged, this, [this](double z) {
         m_zoomLabel->setText(QStringLiteral("%1 %").arg(z * 100.0, 0, 'f', z < 0.1 ? 1 : 0));
     });
@@ -102,6 +100,7 @@ MainWindow::MainWindow(EngineFactory factory, QWidget* parent) : QMainWindow(par
     updateEncodeStatus();
     updateActions();
     updateTitle();
+    updateToolHint();
 }
 
 MainWindow::~MainWindow() = default;
@@ -154,6 +153,9 @@ void MainWindow::createStatusBar() {
     m_zoomLabel->setMinimumWidth(56);
     m_cursorLabel = new QLabel(this);
     m_cursorLabel->setMinimumWidth(80);
+    m_toolHint = new QLabel(this);
+    m_toolHint->setObjectName(QStringLiteral("toolHint"));
+    statusBar()->addWidget(m_toolHint, 1);  // hidden while a message shows
     statusBar()->addPermanentWidget(m_encodeBar);
     statusBar()->addPermanentWidget(m_cancelButton);
     statusBar()->addPermanentWidget(m_engineLabel);
@@ -303,8 +305,7 @@ CheckpointInfoDialog* MainWindow::showCheckpointInfo() {
 void MainWindow::deleteSelection() {
     if (m_canvas->deleteSelectedPrompt())
         return;
-    if (const int id = m_objects->selectedObject())
-        m_document->removeObject(id);
+    m_objects->deleteSelected();
 }
 
 // ---- Settings and events ----------------------------------------------------------------------

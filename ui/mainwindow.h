@@ -1,6 +1,8 @@
 // The main window: the canvas in the middle, the image list on the left, the candidates and the
 // objects on the right, menus and a toolbar for every action, and a status bar that says which
-// engine runs (and how to load SAM), the encoding progress with Cancel, the zoom and the cursor.
+// engine runs (and how to load SAM), the encoding progress with Cancel, the zoom and the cursor,
+// and a hint for the tool in use. Editing masks by hand (brush, combine modes, clean-up, boolean
+// operations, re-run SAM) is in mainwindow_edit.cpp.
 #pragma once
 
 #include <QHash>
@@ -66,6 +68,21 @@ public:
     // Stores embedding cache settings and applies them (reloading a loaded SAM checkpoint).
     void setEmbeddingCache(bool enabled, const QString& directory, quint64 maxBytes);
 
+    // ---- Editing masks by hand ----------------------------------------------------------------
+    // Where Fill Holes and the like go: the object being refined, else the highlighted one.
+    int editTarget() const;
+    // Remove Small Islands on the edit target: parts under `minArea` pixels go; the value is
+    // remembered as the dialog's next default. False when nothing changed.
+    bool removeSmallIslands(int minArea);
+    int islandMinArea() const;  // remembered across runs (default 100)
+    // What Re-run SAM decodes: the selected objects (all of them with `all` or no selection).
+    QList<int> rerunTargets(bool all) const;
+    // Re-runs the kept prompts of `ids`. Objects edited by hand since: `Ask` asks whether to
+    // re-run them too (their edits are replaced), `Include` re-runs them, `Exclude` leaves them.
+    // Returns how many objects are re-run (0: none, cancelled, or one is running already).
+    enum class HandEdited { Ask, Include, Exclude };
+    int rerunSam(const QList<int>& ids, HandEdited handEdited = HandEdited::Ask);
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -75,6 +92,7 @@ private:
     void createDocks();
     void createStatusBar();
     void createActions();
+    void createEditActions();
     void createMenus();
     void createToolBar();
     QAction* makeAction(const QString& name, const QString& text,
@@ -83,6 +101,8 @@ private:
     void updateEngineStatus();
     void updateEncodeStatus();
     void updateActions();
+    void updateEditActions();
+    void updateToolHint();
     void updateTitle();
     void showError(const QString& title, const QString& text);
     void chooseCheckpoint();
@@ -102,6 +122,7 @@ private:
     QLabel* m_engineLabel = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QLabel* m_cursorLabel = nullptr;
+    QLabel* m_toolHint = nullptr;  // hidden while a status message shows
     QProgressBar* m_encodeBar = nullptr;
     QToolButton* m_cancelButton = nullptr;
     QMenu* m_recentMenu = nullptr;

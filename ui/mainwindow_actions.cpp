@@ -74,8 +74,15 @@ void MainWindow::createActions() {
                        {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)},
                        tr("Store the current mask as an object with the current label")),
             &QAction::triggered, doc, &AnnotationDocument::keepMask);
+    // Esc during a brush stroke cancels the stroke (the canvas sees it first when it has the
+    // focus; this covers the key arriving at the window).
     connect(makeAction("clearPrompts", tr("&Clear Prompts"), {QKeySequence(Qt::Key_Escape)}),
-            &QAction::triggered, doc->prediction(), &DocumentPrediction::clearPrompts);
+            &QAction::triggered, doc->prediction(), [this] {
+                if (m_canvas->stroking())
+                    m_canvas->cancelStroke();
+                else
+                    m_document->prediction()->clearPrompts();
+            });
     connect(makeAction("deleteSelection", tr("&Delete Point or Object"),
                        {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)}),
             &QAction::triggered, this, &MainWindow::deleteSelection);
@@ -96,6 +103,7 @@ void MainWindow::createActions() {
             &QAction::triggered, this, [this] { m_objects->relabelSelected(); });
     connect(makeAction("newLabel", tr("New &Label..."), {QKeySequence(tr("Ctrl+Shift+L"))}),
             &QAction::triggered, this, [this] { m_objects->newLabel(); });
+    createEditActions();
 
     // View
     connect(
@@ -112,18 +120,32 @@ void MainWindow::createActions() {
                                 tr("Click for points; Shift+drag still draws a box"));
     QAction* box = makeAction("boxTool", tr("&Box Tool"), {QKeySequence(Qt::Key_B)},
                               tr("Drag to draw a box around the object"));
-    for (QAction* a : {point, box}) {
+    QAction* brush =
+        makeAction("brushTool", tr("Br&ush"), {QKeySequence(Qt::Key_N)},
+                   tr("Paint the selected object by hand (Shift+drag erases; , and . or "
+                      "Ctrl+wheel size the brush); with none selected a stroke starts one"));
+    QAction* eraser = makeAction("eraserTool", tr("&Eraser"), {QKeySequence(Qt::Key_E)},
+                                 tr("Erase from the selected object by hand"));
+    const QList<std::pair<QAction*, CanvasView::Tool>> toolActions = {
+        {point, CanvasView::Tool::Point},
+        {box, CanvasView::Tool::Box},
+        {brush, CanvasView::Tool::Brush},
+        {eraser, CanvasView::Tool::Eraser}};
+    for (const auto& [a, tool] : toolActions) {
         a->setCheckable(true);
         tools->addAction(a);
+        connect(a, &QAction::triggered, m_canvas, [this, tool] { m_canvas->setTool(tool); });
     }
     point->setChecked(true);
-    connect(point, &QAction::triggered, m_canvas,
-            [this] { m_canvas->setTool(CanvasView::Tool::Point); });
-    connect(box, &QAction::triggered, m_canvas,
-            [this] { m_canvas->setTool(CanvasView::Tool::Box); });
-    connect(m_canvas, &CanvasView::toolChanged, this, [point, box](CanvasView::Tool t) {
-        (t == CanvasView::Tool::Box ? box : point)->setChecked(true);
+    connect(m_canvas, &CanvasView::toolChanged, this, [toolActions](CanvasView::Tool t) {
+        for (const auto& [a, tool] : toolActions)
+            if (tool == t)
+                a->setChecked(true);
     });
+    connect(makeAction("brushSmaller", tr("S&maller Brush"), {QKeySequence(Qt::Key_Comma)}),
+            &QAction::triggered, m_canvas, &CanvasView::shrinkBrush);
+    connect(makeAction("brushLarger", tr("&Larger Brush"), {QKeySequence(Qt::Key_Period)}),
+            &QAction::triggered, m_canvas, &CanvasView::growBrush);
     QAction* showObjects =
         makeAction("showObjects", tr("Show &Objects"), {QKeySequence(Qt::Key_O)});
     showObjects->setCheckable(true);
@@ -241,6 +263,15 @@ void MainWindow::createMenus() {
     for (const char* n : {"candidate1", "candidate2", "candidate3", "thresholdUp", "thresholdDown"})
         edit->addAction(a(n));
     edit->addSeparator();
+    for (const char* n : {"combineNew", "combineAdd", "combineSubtract", "cycleCombineMode"})
+        edit->addAction(a(n));
+    edit->addSeparator();
+    for (const char* n : {"fillHoles", "removeIslands", "keepLargestPart"})
+        edit->addAction(a(n));
+    edit->addSeparator();
+    for (const char* n : {"unionObjects", "subtractObjects", "intersectObjects"})
+        edit->addAction(a(n));
+    edit->addSeparator();
     edit->addAction(a("newLabel"));
     edit->addAction(a("relabelObject"));
 
@@ -248,8 +279,9 @@ void MainWindow::createMenus() {
     for (const char* n : {"zoomIn", "zoomOut", "zoomFit", "zoomActual"})
         view->addAction(a(n));
     view->addSeparator();
-    view->addAction(a("pointTool"));
-    view->addAction(a("boxTool"));
+    for (const char* n :
+         {"pointTool", "boxTool", "brushTool", "eraserTool", "brushSmaller", "brushLarger"})
+        view->addAction(a(n));
     view->addSeparator();
     view->addAction(a("showObjects"));
     view->addAction(a("hoverPreview"));
@@ -274,6 +306,9 @@ void MainWindow::createMenus() {
     model->addAction(a("reencode"));
     model->addAction(a("encodeRegion"));
     model->addAction(a("clearRegion"));
+    model->addSeparator();
+    model->addAction(a("rerunSam"));
+    model->addAction(a("rerunSamAll"));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a("shortcuts"));
@@ -291,8 +326,11 @@ void MainWindow::createToolBar() {
     bar->addAction(a("previousImage"));
     bar->addAction(a("nextImage"));
     bar->addSeparator();
-    bar->addAction(a("pointTool"));
-    bar->addAction(a("boxTool"));
+    for (const char* n : {"pointTool", "boxTool", "brushTool", "eraserTool"})
+        bar->addAction(a(n));
+    bar->addSeparator();
+    for (const char* n : {"combineNew", "combineAdd", "combineSubtract"})
+        bar->addAction(a(n));
     bar->addSeparator();
     bar->addAction(a("keepMask"));
     bar->addAction(a("clearPrompts"));
@@ -338,6 +376,7 @@ void MainWindow::updateActions() {
         index >= 0 && !m_document->session()->currentImagePath().startsWith(QLatin1String(":/")));
     action("useGrabCut")->setEnabled(m_document->session()->isSam());
     action("refinePrevious")->setEnabled(m_document->session()->engine().acceptsMaskInput);
+    updateEditActions();
 }
 
 void MainWindow::exportAnnotations() {

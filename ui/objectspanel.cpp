@@ -10,6 +10,7 @@
 #include <QMenu>
 #include <QToolButton>
 #include <QTreeWidget>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include "core/document/annotationdocument.h"
@@ -21,6 +22,55 @@ namespace {
 
 QColor labelColor(const Label& l) {
     return QColor(l.color.r, l.color.g, l.color.b);
+}
+
+// Where the mask came from, marked when it was edited by hand on top of its prompts and when a
+// model made it but its prompts are not kept (Re-run SAM cannot decode it again).
+QString sourceText(const AnnotationObject& o) {
+    QString text = QString::fromStdString(o.source);
+    const bool model = o.source == source::kSam || o.source == source::kGrabCut;
+    if (o.handEdited)
+        text += ObjectsPanel::tr(", edited");
+    else if (model && !o.prompts)
+        text += ObjectsPanel::tr(", no prompts");
+    return text;
+}
+
+// A row of the object list. Its pixel count is counted when the tooltip shows, not at every
+// rebuild (one pass over a 48 MP mask per object per stroke would cost more than the stroke).
+class ObjectItem : public QTreeWidgetItem {
+public:
+    ObjectItem(QTreeWidget* list, const AnnotationDocument* document)
+        : QTreeWidgetItem(list), m_document(document) {}
+
+    QVariant data(int column, int role) const override {
+        if (column == 0 && role == Qt::ToolTipRole) {
+            const AnnotationObject* o =
+                m_document->annotations()->find(QTreeWidgetItem::data(0, Qt::UserRole).toInt());
+            return o ? ObjectsPanel::tr("%1 pixels, score %2")
+                           .arg(qulonglong(o->mask.area()))
+                           .arg(o->score)
+                     : QVariant();
+        }
+        return QTreeWidgetItem::data(column, role);
+    }
+
+private:
+    const AnnotationDocument* m_document;
+};
+
+QString sourceTip(const AnnotationObject& o) {
+    if (!o.prompts || (o.prompts->points.empty() && !o.prompts->box))
+        return ObjectsPanel::tr("No kept prompts");
+    const int n = int(o.prompts->points.size());
+    QString what = ObjectsPanel::tr("%n point(s)", "", n);
+    if (o.prompts->box)
+        what = n ? ObjectsPanel::tr("%1 and a box").arg(what) : ObjectsPanel::tr("a box");
+    QString tip = ObjectsPanel::tr("Kept prompts: %1 (%2); Re-run SAM decodes them again")
+                      .arg(what, QString::fromStdString(o.prompts->engine));
+    if (o.handEdited)
+        tip += ObjectsPanel::tr(". Edited by hand since: a re-run replaces the edits");
+    return tip;
 }
 
 }  // namespace
@@ -59,6 +109,7 @@ ObjectsPanel::ObjectsPanel(AnnotationDocument* document, QWidget* parent)
     m_objects->setColumnCount(2);
     m_objects->setHeaderLabels({tr("Object"), tr("Source")});
     m_objects->setRootIsDecorated(false);
+    m_objects->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_objects->setUniformRowHeights(true);
     m_objects->header()->setStretchLastSection(false);
     m_objects->header()->setSectionResizeMode(0, QHeaderView::Stretch);
@@ -75,10 +126,7 @@ ObjectsPanel::ObjectsPanel(AnnotationDocument* document, QWidget* parent)
     connect(m_objects, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
         m_document->refineObject(item->data(0, Qt::UserRole).toInt());
     });
-    connect(m_objects, &QTreeWidget::itemSelectionChanged, this, [this] {
-        if (!m_rebuilding)
-            Q_EMIT selectedObjectChanged(selectedObject());
-    });
+    connect(m_objects, &QTreeWidget::itemSelectionChanged, this, &ObjectsPanel::onSelectionChanged);
     layout->addWidget(m_objects);
     m_count = new QLabel(this);
     layout->addWidget(m_count);
@@ -89,8 +137,17 @@ ObjectsPanel::ObjectsPanel(AnnotationDocument* document, QWidget* parent)
             &ObjectsPanel::scheduleRebuild);
     connect(document->annotations(), &DocumentAnnotations::currentLabelChanged, this,
             &ObjectsPanel::rebuildLabels);
-    connect(document->annotations(), &DocumentAnnotations::objectsChanged, this,
-            &ObjectsPanel::scheduleRebuild);
+    connect(document->annotations(), &DocumentAnnotations::objectsChanged, this, [this] {
+        // Deleted objects leave the selection now (the window's actions count it), the list
+        // follows in its rebuild.
+        QList<int> kept;
+        for (int id : m_selection)
+            if (m_document->annotations()->find(id))
+                kept.append(id);
+        if (kept != m_selection)
+            applySelection(kept);
+        scheduleRebuild();
+    });
     connect(document->prediction(), &DocumentPrediction::promptsChanged, this,
             &ObjectsPanel::scheduleRebuild);
     rebuildLabels();
@@ -118,11 +175,14 @@ void ObjectsPanel::scheduleRebuild() {
 void ObjectsPanel::rebuildObjects() {
     m_rebuildScheduled = false;
     const int selected = selectedObject();
+    const QList<int> before = m_selection;
+    const QList<int> wanted = m_selection;
+    m_selection.clear();
     m_rebuilding = true;
     m_objects->clear();
     const int refining = m_document->prediction()->refiningObject();
     for (const auto& o : m_document->annotations()->annotations().objects) {
-        auto* item = new QTreeWidgetItem(m_objects);
+        auto* item = new ObjectItem(m_objects, m_document);
         const QString label = o.label.empty() ? tr("(no label)") : QString::fromStdString(o.label);
         item->setText(0, QStringLiteral("#%1  %2%3")
                              .arg(o.id)
@@ -131,12 +191,19 @@ void ObjectsPanel::rebuildObjects() {
         item->setData(0, Qt::UserRole, o.id);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(0, o.visible ? Qt::Checked : Qt::Unchecked);
-        item->setText(1, QString::fromStdString(o.source));
-        item->setToolTip(0, tr("%1 pixels, score %2").arg(qulonglong(o.mask.area())).arg(o.score));
-        if (o.id == selected)
+        item->setText(1, sourceText(o));
+        item->setToolTip(1, sourceTip(o));
+        if (wanted.contains(o.id))
             item->setSelected(true);
+        if (!wanted.isEmpty() && o.id == wanted.first())
+            m_objects->setCurrentItem(item, 0, QItemSelectionModel::NoUpdate);
     }
+    for (int id : wanted)
+        if (m_document->annotations()->find(id))
+            m_selection.append(id);
     m_rebuilding = false;
+    if (m_selection != before)
+        Q_EMIT selectedObjectsChanged();
     if (selectedObject() != selected)
         Q_EMIT selectedObjectChanged(selectedObject());
     const int n = int(m_document->annotations()->annotations().objects.size());
@@ -144,18 +211,78 @@ void ObjectsPanel::rebuildObjects() {
 }
 
 int ObjectsPanel::selectedObject() const {
-    const auto items = m_objects->selectedItems();
-    return items.isEmpty() ? 0 : items.first()->data(0, Qt::UserRole).toInt();
+    return m_selection.value(0, 0);
+}
+
+void ObjectsPanel::onSelectionChanged() {
+    if (m_rebuilding)
+        return;
+    // Keep the order things were selected in: those still selected, then the new ones.
+    QList<int> now;
+    for (const QTreeWidgetItem* item : m_objects->selectedItems())
+        now.append(item->data(0, Qt::UserRole).toInt());
+    QList<int> order;
+    for (int id : m_selection)
+        if (now.contains(id))
+            order.append(id);
+    for (int id : now)
+        if (!order.contains(id))
+            order.append(id);
+    if (order == m_selection)
+        return;
+    const int first = selectedObject();
+    m_selection = order;
+    Q_EMIT selectedObjectsChanged();
+    if (selectedObject() != first)
+        Q_EMIT selectedObjectChanged(selectedObject());
+}
+
+void ObjectsPanel::applySelection(const QList<int>& ids) {
+    const int first = selectedObject();
+    const QList<int> before = m_selection;
+    m_selection.clear();
+    for (int id : ids)
+        if (m_document->annotations()->find(id) && !m_selection.contains(id))
+            m_selection.append(id);
+    // A rebuild about to come (a new object may not be in the list yet) selects them itself.
+    if (!m_rebuildScheduled) {
+        m_rebuilding = true;
+        for (int i = 0; i < m_objects->topLevelItemCount(); ++i) {
+            QTreeWidgetItem* item = m_objects->topLevelItem(i);
+            const int id = item->data(0, Qt::UserRole).toInt();
+            item->setSelected(m_selection.contains(id));
+            if (!m_selection.isEmpty() && id == m_selection.first())
+                m_objects->setCurrentItem(item, 0, QItemSelectionModel::NoUpdate);
+        }
+        m_rebuilding = false;
+    }
+    if (m_selection != before)
+        Q_EMIT selectedObjectsChanged();
+    if (selectedObject() != first)
+        Q_EMIT selectedObjectChanged(selectedObject());
 }
 
 void ObjectsPanel::selectObject(int id) {
-    for (int i = 0; i < m_objects->topLevelItemCount(); ++i) {
-        QTreeWidgetItem* item = m_objects->topLevelItem(i);
-        const bool match = item->data(0, Qt::UserRole).toInt() == id;
-        item->setSelected(match);
-        if (match)
-            m_objects->setCurrentItem(item);
+    applySelection(id ? QList<int>{id} : QList<int>{});
+}
+
+void ObjectsPanel::selectObjects(const QList<int>& ids) {
+    applySelection(ids);
+}
+
+void ObjectsPanel::deleteSelected() {
+    const QList<int> ids = m_selection;
+    if (ids.isEmpty())
+        return;
+    if (ids.size() == 1) {
+        m_document->removeObject(ids.first());
+        return;
     }
+    QUndoStack* undo = m_document->undoStack();
+    undo->beginMacro(tr("Delete %n object(s)", "", int(ids.size())));
+    for (int id : ids)
+        m_document->removeObject(id);
+    undo->endMacro();
 }
 
 void ObjectsPanel::newLabel() {
@@ -197,7 +324,8 @@ void ObjectsPanel::showContextMenu(const QPoint& pos) {
     if (!item)
         return;
     const int id = item->data(0, Qt::UserRole).toInt();
-    selectObject(id);
+    if (!m_selection.contains(id))
+        selectObject(id);  // a right click inside the selection keeps it (boolean operations)
     const AnnotationObject* o = m_document->annotations()->annotations().find(id);
     if (!o)
         return;
@@ -222,8 +350,19 @@ void ObjectsPanel::showContextMenu(const QPoint& pos) {
     menu.addAction(o->visible ? tr("Hide") : tr("Show"), this, [this, id, v = o->visible] {
         m_document->annotations()->setObjectVisible(id, !v);
     });
+    if (!m_objectActions.isEmpty()) {
+        menu.addSeparator();
+        for (QAction* a : m_objectActions) {
+            if (a)
+                menu.addAction(a);
+            else
+                menu.addSeparator();
+        }
+    }
     menu.addSeparator();
-    menu.addAction(tr("Delete"), this, [this, id] { m_document->removeObject(id); });
+    menu.addAction(m_selection.size() > 1 ? tr("Delete %n Objects", "", int(m_selection.size()))
+                                          : tr("Delete"),
+                   this, &ObjectsPanel::deleteSelected);
     menu.exec(m_objects->viewport()->mapToGlobal(pos));
 }
 

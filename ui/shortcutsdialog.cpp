@@ -44,6 +44,13 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
     add(tr("Zoom around the cursor"), tr("Mouse wheel"));
     add(tr("Pan"), tr("Middle drag, Space+drag"));
     add(tr("Refine an object"), tr("Double click it in the object list"));
+    add(tr("Paint the selected object"), tr("Drag with the Brush (N)"));
+    add(tr("Erase from the selected object"),
+        tr("Shift+drag with the Brush, drag with the Eraser (E)"));
+    add(tr("Brush size"), tr("Ctrl+wheel, or , and ."));
+    add(tr("Cancel a stroke"), tr("Esc while dragging"));
+    add(tr("Select several objects (Union, Subtract, Intersect)"),
+        tr("Ctrl+click, Shift+click in the object list"));
     layout->addWidget(m_table);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

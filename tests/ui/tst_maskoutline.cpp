@@ -1,5 +1,6 @@
 // Mask outlines: every pixel edge between inside and outside, holes included, merged into runs,
-// the same whether the bounding box is given or not.
+// the same whether the bounding box is given or not; the tiles of a tiling together give every
+// edge exactly once.
 #include <QtTest>
 
 #include "ui/maskoutline.h"
@@ -35,6 +36,26 @@ int segments(const QPainterPath& p) {
     return n;
 }
 
+// The unit edges of a path of axis-aligned runs, as "x,y,h" (h: horizontal), with repeats.
+QStringList unitEdges(const QPainterPath& p) {
+    QStringList out;
+    QPointF last;
+    for (int i = 0; i < p.elementCount(); ++i) {
+        const auto e = p.elementAt(i);
+        const QPointF at(e.x, e.y);
+        if (e.isLineTo()) {
+            const bool h = at.y() == last.y();
+            const int from = int(h ? std::min(last.x(), at.x()) : std::min(last.y(), at.y()));
+            const int to = int(h ? std::max(last.x(), at.x()) : std::max(last.y(), at.y()));
+            for (int k = from; k < to; ++k)
+                out << (h ? QStringLiteral("%1,%2,h").arg(k).arg(int(at.y()))
+                          : QStringLiteral("%1,%2,v").arg(int(at.x())).arg(k));
+        }
+        last = at;
+    }
+    return out;
+}
+
 }  // namespace
 
 class TestMaskOutline : public QObject {
@@ -44,6 +65,8 @@ private Q_SLOTS:
     void ringKeepsItsHole();
     void touchesTheBorder();
     void emptyMask();
+    void tilesGiveEveryEdgeOnce_data();
+    void tilesGiveEveryEdgeOnce();
 };
 
 void TestMaskOutline::rectangle() {
@@ -71,6 +94,32 @@ void TestMaskOutline::touchesTheBorder() {
 void TestMaskOutline::emptyMask() {
     QVERIFY(maskOutline(BinaryMask(8, 8)).isEmpty());
     QVERIFY(maskOutline(BinaryMask()).isEmpty());
+}
+
+void TestMaskOutline::tilesGiveEveryEdgeOnce_data() {
+    QTest::addColumn<int>("tile");
+    QTest::newRow("1") << 1;
+    QTest::newRow("5") << 5;
+    QTest::newRow("8") << 8;
+    QTest::newRow("larger than the mask") << 64;
+}
+
+void TestMaskOutline::tilesGiveEveryEdgeOnce() {
+    QFETCH(int, tile);
+    // Blobs touching every border, with holes and single pixels.
+    BinaryMask m(37, 23);
+    for (int y = 0; y < m.height(); ++y)
+        for (int x = 0; x < m.width(); ++x)
+            m.set(x, y, ((x * 7 + y * 13) % 11 < 4) || (x < 3 && y > 15) || x == 36 || y == 0);
+    QStringList whole = unitEdges(maskOutline(m));
+    QStringList tiled;
+    for (int ty = 0; ty < m.height(); ty += tile)
+        for (int tx = 0; tx < m.width(); tx += tile)
+            tiled << unitEdges(maskOutlineTile(m, QRect(tx, ty, tile, tile)));
+    QVERIFY(whole.size() > 200);
+    whole.sort();
+    tiled.sort();
+    QCOMPARE(tiled, whole);  // the same edges, none twice
 }
 
 QTEST_GUILESS_MAIN(TestMaskOutline)

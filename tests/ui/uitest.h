@@ -1,10 +1,17 @@
-// Helpers for the widget tests: engine factories, and mouse input on the canvas given in image
-// pixels (the test says where on the image; the canvas maps it to the screen like for a user).
+// Helpers for the widget tests: engine factories, mouse input on the canvas given in image pixels
+// (the test says where on the image; the canvas maps it to the screen like for a user), brush
+// strokes and the reference rasterisation they are checked against.
 #pragma once
 
 #include <QMouseEvent>
 #include <QtTest>
 
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "core/annotation/maskedit.h"
+#include "core/document/annotationdocument.h"
 #include "core/engine/grabcutengine.h"
 #include "tests/document/testimages.h"
 #include "ui/canvasview.h"
@@ -42,6 +49,90 @@ inline void dragImage(MainWindow& w, QPointF from, QPointF to, Qt::KeyboardModif
     for (int i = 1; i <= 4; ++i)
         send(QEvent::MouseMove, a + (b - a) * i / 4, Qt::LeftButton);
     send(QEvent::MouseButtonRelease, b, Qt::NoButton);
+}
+
+// ---- Brush strokes ------------------------------------------------------------------------------
+
+// Press at the first viewport point, a move to each of the others, release at the last (the left
+// button, `mods` held). Returns the image points the canvas mapped them to: what it paints.
+inline std::vector<StrokePoint> strokeViewport(MainWindow& w, const QList<QPoint>& pts,
+                                               Qt::KeyboardModifiers mods = {}) {
+    QWidget* vp = w.canvas()->viewport();
+    auto send = [vp, mods](QEvent::Type type, QPoint local, Qt::MouseButtons buttons) {
+        QMouseEvent e(type, QPointF(local), QPointF(vp->mapToGlobal(local)), Qt::LeftButton,
+                      buttons, mods);
+        QApplication::sendEvent(vp, &e);
+    };
+    send(QEvent::MouseButtonPress, pts.first(), Qt::LeftButton);
+    for (int i = 1; i < pts.size(); ++i)
+        send(QEvent::MouseMove, pts[i], Qt::LeftButton);
+    send(QEvent::MouseButtonRelease, pts.last(), Qt::NoButton);
+    std::vector<StrokePoint> out;
+    for (const QPoint& p : pts) {
+        const QPointF q = w.canvas()->imagePointAt(p);
+        if (out.empty() || out.back() != StrokePoint{q.x(), q.y()})
+            out.push_back({q.x(), q.y()});
+    }
+    return out;
+}
+
+// The same through image points (sent at the nearest viewport pixels).
+inline std::vector<StrokePoint> strokeImage(MainWindow& w, const QList<QPointF>& imagePoints,
+                                            Qt::KeyboardModifiers mods = {}) {
+    QList<QPoint> pts;
+    for (const QPointF& p : imagePoints)
+        pts.append(w.canvas()->viewportPointFor(p));
+    return strokeViewport(w, pts, mods);
+}
+
+// The reference: every pixel of a width x height mask whose centre lies within `r` of the
+// polyline through `pts` (inclusive), by scanning all pixels.
+inline BinaryMask strokeReference(int width, int height, const std::vector<StrokePoint>& pts,
+                                  double r) {
+    BinaryMask m(width, height);
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            const double cx = x + 0.5, cy = y + 0.5;
+            double best = std::numeric_limits<double>::infinity();
+            for (std::size_t i = 0; i < pts.size(); ++i) {
+                const StrokePoint a = pts[i];
+                const StrokePoint b = pts[std::min(i + 1, pts.size() - 1)];
+                const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+                const double t =
+                    len2 > 0 ? std::clamp(((cx - a.x) * dx + (cy - a.y) * dy) / len2, 0.0, 1.0)
+                             : 0.0;
+                const double ex = cx - (a.x + t * dx), ey = cy - (a.y + t * dy);
+                best = std::min(best, ex * ex + ey * ey);
+            }
+            if (best <= r * r)
+                m.set(x, y, true);
+        }
+    return m;
+}
+
+// The reference of a stroke with the window's brush on its image.
+inline BinaryMask strokeReference(MainWindow& w, const std::vector<StrokePoint>& pts) {
+    const QSize s = w.currentImageSize();
+    return strokeReference(s.width(), s.height(), pts, w.canvas()->brushRadius());
+}
+
+// Pixels where two masks differ (-1: different sizes).
+inline int differingPixels(const BinaryMask& a, const BinaryMask& b) {
+    if (a.width() != b.width() || a.height() != b.height())
+        return -1;
+    int n = 0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            n += a.at(x, y) != b.at(x, y);
+    return n;
+}
+
+inline BinaryMask combined(const BinaryMask& a, const BinaryMask& b, MaskOp op) {
+    return combineMasks(a, b, op).value();
+}
+
+inline const AnnotationObject* object(MainWindow& w, int id) {
+    return w.document()->annotations()->find(id);
 }
 
 }  // namespace samdesk::test
