@@ -13,7 +13,6 @@
 
 #include "core/document/annotationdocument.h"
 #include "core/document/imageconvert.h"
-#include "ui/maskoutline.h"
 #include "ui/objectslayer.h"
 #include "ui/overlayitem.h"
 #include "ui/promptmarkeritem.h"
@@ -185,14 +184,45 @@ void CanvasView::refreshMaskView() {
     const QColor fill = hover ? kHoverFill : kMaskFill;
     const QRectF target(region.x() / sx, region.y() / sy, region.width() / sx,
                         region.height() / sy);
-    m_maskItem->setImage(maskToOverlay(mask, fill, fill), target);
-    QPen pen(kOutline, hover ? 1.5 : 2.0, hover ? Qt::DashLine : Qt::SolidLine);
-    pen.setCosmetic(true);
-    const PixelRect b = mask.boundingBox();
-    // Mask pixels -> scaled image pixels -> image pixels.
-    const QTransform toImage =
-        QTransform::fromTranslate(region.x(), region.y()) * QTransform::fromScale(1 / sx, 1 / sy);
-    m_maskItem->setOutline(toImage.map(maskOutline(mask, QRect(b.x, b.y, b.width, b.height))), pen);
+    // The overlay is drawn at the screen's resolution and its edge pixels are the outline, in
+    // one pass with the fill: a vector outline of a speckled mask has thousands of segments to
+    // map and stroke on every click (a 12 or 48 MP click went from 79-87 ms to 50-56 ms).
+    // Zoomed in past the image's pixels, each mask pixel becomes a block of screen pixels
+    // (nearest), so the outline follows the pixels the mask really has.
+    QColor edge = kOutline;
+    if (hover)
+        edge.setAlpha(160);
+    const double up = zoom();
+    if (up <= 1.0) {
+        m_maskItem->setImage(maskToOverlay(mask, fill, edge), target);
+    } else {
+        const int w = std::max(1, int(std::lround(mask.width() * up)));
+        const int h = std::max(1, int(std::lround(mask.height() * up)));
+        std::vector<std::uint8_t> bytes(std::size_t(w) * h);
+        std::vector<int> column(static_cast<std::size_t>(w));
+        for (int x = 0; x < w; ++x)
+            column[std::size_t(x)] = std::min(mask.width() - 1, int((x + 0.5) / up));
+        for (int y = 0; y < h; ++y) {
+            const std::uint8_t* src =
+                mask.data() +
+                std::size_t(std::min(mask.height() - 1, int((y + 0.5) / up))) * mask.width();
+            std::uint8_t* dst = bytes.data() + std::size_t(y) * w;
+            for (int x = 0; x < w; ++x)
+                dst[x] = src[column[std::size_t(x)]];
+        }
+        auto blocks = BinaryMask::fromBytes(w, h, std::move(bytes));
+        m_maskItem->setImage(maskToOverlay(blocks ? blocks.value() : BinaryMask(), fill, edge),
+                             target);
+    }
+    m_maskItem->setOutline(QPainterPath(), QPen());
+}
+
+const QImage& CanvasView::maskOverlay() const {
+    return m_maskItem->image();
+}
+
+QRectF CanvasView::maskOverlayTarget() const {
+    return m_maskItem->imageTarget();
 }
 
 void CanvasView::scrollContentsBy(int dx, int dy) {

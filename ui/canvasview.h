@@ -64,6 +64,11 @@ public:
     // The kept objects as drawn (tests look at what a change repainted).
     const ObjectsLayer* objectsLayer() const { return m_objectsItem; }
 
+    // The current mask as drawn: an overlay at the screen's resolution whose edge pixels are the
+    // outline, and the part of the image (image pixels) it covers. For tests.
+    const QImage& maskOverlay() const;
+    QRectF maskOverlayTarget() const;
+
     // Time from the input event that changed the prompts to the paint that showed the new mask.
     double lastMaskLatencyMs() const { return m_lastLatencyMs; }
 

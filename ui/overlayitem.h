@@ -22,6 +22,8 @@ public:
     void setOutlines(const QList<QPair<QPainterPath, QPen>>& outlines);
     void clear();
     bool isEmpty() const { return m_image.isNull() && m_outlines.isEmpty(); }
+    const QImage& image() const { return m_image; }
+    const QRectF& imageTarget() const { return m_target; }
 
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;

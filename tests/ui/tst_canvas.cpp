@@ -34,6 +34,7 @@ private Q_SLOTS:
     void escapeClearsAndUndoRedoKeys();
     void enterKeepsObjectWithLabel();
     void zoomKeepsImageCoordinates();
+    void maskOutlineIsItsEdgePixels();
     void thresholdSlider();
     void nextPreviousRestoresAnnotations();
     void clickOutsideImageDoesNothing();
@@ -218,6 +219,57 @@ void TestCanvas::zoomKeepsImageCoordinates() {
             .length() < 1.0);
     QTest::keyClick(&w, Qt::Key_0, Qt::ControlModifier);
     QVERIFY(std::abs(w.canvas()->zoom() - z0) < 1e-6);
+}
+
+namespace {
+
+// The overlay's outline pixels (opaque amber) are exactly its mask pixels with a 4-neighbour
+// outside the mask; the others are the translucent fill or empty.
+void checkOutline(const QImage& overlay) {
+    const QRgb outline = qRgb(255, 214, 0);
+    int edges = 0, fills = 0;
+    auto inside = [&](int x, int y) {
+        return x >= 0 && y >= 0 && x < overlay.width() && y < overlay.height() &&
+               qAlpha(overlay.pixel(x, y)) > 0;
+    };
+    for (int y = 0; y < overlay.height(); ++y)
+        for (int x = 0; x < overlay.width(); ++x) {
+            if (!inside(x, y))
+                continue;
+            const bool border =
+                x == 0 || y == 0 || x + 1 == overlay.width() || y + 1 == overlay.height();
+            const bool edge = !border && (!inside(x - 1, y) || !inside(x + 1, y) ||
+                                          !inside(x, y - 1) || !inside(x, y + 1));
+            const bool amber = overlay.pixel(x, y) == outline;
+            if (border)
+                continue;  // the overlay's own border is not the mask's
+            QCOMPARE(amber, edge);
+            (amber ? edges : fills) += 1;
+        }
+    QVERIFY2(edges > 50 && fills > edges, qPrintable(QString("%1 %2").arg(edges).arg(fills)));
+}
+
+}  // namespace
+
+void TestCanvas::maskOutlineIsItsEdgePixels() {
+    MainWindow& w = *m_window;
+    clickImage(w, discCentre(0));
+    QTRY_VERIFY(w.document()->prediction()->hasPrediction());
+    QTRY_VERIFY(!w.canvas()->maskOverlay().isNull());
+    // Fitted to the window (zoomed in past the 240 x 180 image's pixels): each mask pixel is a
+    // block of screen pixels, the outline one screen pixel wide around the blocks.
+    const double z = w.canvas()->zoom();
+    QVERIFY(z > 1.5);
+    const QImage& fitted = w.canvas()->maskOverlay();
+    QVERIFY(std::abs(fitted.width() - w.canvas()->maskOverlayTarget().width() * z) <= 1.0);
+    checkOutline(fitted);
+    // At a zoom below 1 the overlay is the mask scaled down to the screen, outlined the same.
+    while (w.canvas()->zoom() >= 0.9)
+        w.canvas()->zoomOut();
+    const double small = w.canvas()->zoom();
+    QTRY_VERIFY(std::abs(w.canvas()->maskOverlay().width() -
+                         w.canvas()->maskOverlayTarget().width() * small) <= 1.5);
+    checkOutline(w.canvas()->maskOverlay());
 }
 
 void TestCanvas::thresholdSlider() {
