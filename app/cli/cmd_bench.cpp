@@ -7,10 +7,13 @@
 #include <cstdio>
 #include <iostream>
 #include <random>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "app/cli/amgoptions.h"
 #include "app/cli/args.h"
+#include "app/cli/bencheverything.h"
 #include "app/cli/clock.h"
 #include "app/cli/commands.h"
 #include "app/cli/modeloptions.h"
@@ -25,7 +28,8 @@ namespace {
 
 const char* kBenchHelp =
     "usage: samdesk-cli bench --checkpoint C [--image I] [--device D] [--dtype T]\n"
-    "                         [--repeats N] [--threads N] [--json]\n\n"
+    "                         [--repeats N] [--threads N] [--json]\n"
+    "                         [--everything [generator parameters]]\n\n"
     "Times what a user waits for with checkpoint C:\n"
     "  load_s     reading the checkpoint and binding the weights\n"
     "  encode_s   the image encoder (setImage), median and every one of N runs (default 3)\n"
@@ -37,7 +41,9 @@ const char* kBenchHelp =
     "--dtype auto (default: bfloat16 on CUDA and where it measured faster on this CPU, see\n"
     "doctor; else float32) | float32 | bfloat16 | float16 (CUDA). --threads N: libtorch threads "
     "(default:\n"
-    "all cores). Exit status 2 on error.\n";
+    "all cores). Exit status 2 on error.\n\n"
+    "--everything times the automatic mask generator instead (samdesk-cli everything, its\n"
+    "parameter flags apply): per run (default 1) the encoder and everything after it.\n";
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -81,7 +87,9 @@ ImageFile syntheticImage(int width, int height) {
 }  // namespace
 
 int runBench(const Argv& argv) {
-    Args args(argv, {"checkpoint", "image", "device", "dtype", "repeats", "threads"}, {"json"});
+    std::set<std::string> valued = {"checkpoint", "image", "device", "dtype", "repeats", "threads"};
+    valued.insert(autoMaskOptionNames().begin(), autoMaskOptionNames().end());
+    Args args(argv, valued, {"json", "everything"});
     if (!args.error().empty())
         return fail(args.error());
     if (args.wantsHelp()) {
@@ -117,6 +125,12 @@ int runBench(const Argv& argv) {
         return fail(loaded.error().message);
     Predictor& predictor = *loaded.value();
     const double loadSeconds = secondsSince(t0);
+
+    if (args.flag("everything"))
+        return benchEverything(args, predictor, image, imageName, loadSeconds, repeats.value_or(1));
+    for (const auto& name : autoMaskOptionNames())
+        if (args.value(name))
+            return fail("--" + name + " goes with --everything");
 
     std::vector<double> encodeSeconds;
     for (long long i = 0; i < repeats.value_or(3); ++i) {

@@ -18,6 +18,7 @@ int runSegment(const Argv& args);
 int runSynth(const Argv& args);
 int runBench(const Argv& args);
 int runEncode(const Argv& args);
+int runEverything(const Argv& args);
 
 struct Command {
     const char* name;

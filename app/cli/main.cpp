@@ -19,6 +19,8 @@ const std::vector<Command>& commands() {
         {"synth", "write a checkpoint of RANDOM weights in a real SAM layout", runSynth},
         {"bench", "time load, encode and clicks of a checkpoint on this machine", runBench},
         {"encode", "pre-encode images into the embedding cache (shards, resume)", runEncode},
+        {"everything", "segment everything: the original's automatic mask generator",
+         runEverything},
     };
     return all;
 }
@@ -33,7 +35,7 @@ void printHelp() {
                  "commands:\n";
     for (const auto& c : commands()) {
         std::string name = c.name;
-        name.resize(10, ' ');
+        name.resize(12, ' ');
         std::cout << "  " << name << c.summary << "\n";
     }
     std::cout << "\nExit status: 0 on success, 2 on error (with 'error: ...' on stderr).\n";

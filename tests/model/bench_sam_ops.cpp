@@ -5,6 +5,10 @@
 //                 GFLOP/s of the encoder's matrix products at their real shapes
 //   bench_sam_ops decode --checkpoint C [--threads N] [--repeats R]
 //                 per-op times of predictLowRes (one click, 3 candidates) on a synthetic image
+//   bench_sam_ops points [--repeats R]
+//                 GFLOP/s of the batched point decoder's per-prompt products (one thread, vit_b)
+//   bench_sam_ops pointdecode --checkpoint C [--threads N] [--repeats R]
+//                 predictPoints per point, with and without masks, and its per-op profile
 // Weights are random; only the shapes matter for timing.
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
@@ -12,6 +16,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +27,8 @@
 #include "core/sam/model/encoderworkspace.h"
 #include "core/sam/predictor/predictor.h"
 #include "core/sam/runtime/cachingallocator.h"
+#include "core/sam/runtime/cpukernels.h"
+#include "core/sam/runtime/fastgemm.h"
 
 using namespace samdesk;
 
@@ -244,6 +252,141 @@ int runDecode(const Options& o) {
     return 0;
 }
 
+// The image-side products of one prompt in PointBatchDecoder (core/sam/model), one thread as
+// inside its parallel loop: G*G = 4096 image tokens, P = 256, 8 heads x 7 tokens = 56.
+int runPoints(const Options& o) {
+    const std::int64_t N = 4096, P = 256, C = 56, D = 128;
+    struct Shape {
+        const char* name;
+        bool transposedA, transposedB;
+        std::int64_t m, n, k;
+    };
+    const std::int64_t nb = 256;  // PointBatchDecoder's block of image tokens
+    const std::vector<Shape> shapes = {
+        {"block: image -> token scores (layer 0)", false, true, C, nb, D},
+        {"block: image -> token scores", false, true, C, nb, P},
+        {"block: x += a^T values", true, false, nb, P, C},
+        {"block: next token -> image scores", false, true, C, nb, P},
+        {"token -> image output: s @ x", false, false, C, P, N},
+        {"upscaler deconv1 (64 tokens)", false, false, 64, 4 * 64, P},
+        {"upscaler deconv2 (256 pixels)", false, false, 256, 4 * 32, 64},
+        {"upscaler masks (1024 pixels)", false, true, 1024, 3, 32},
+        {"upscaler masks, transposed", false, true, 3, 1024, 32},
+    };
+    at::set_num_threads(1);
+    for (const auto& s : shapes) {
+        const auto a = s.transposedA ? torch::randn({s.k, s.m}) : torch::randn({s.m, s.k});
+        const auto b = s.transposedB ? torch::randn({s.n, s.k}) : torch::randn({s.k, s.n});
+        auto c = torch::zeros({s.m, s.n});
+        const std::int64_t lda = s.transposedA ? s.m : s.k, ldb = s.transposedB ? s.k : s.n;
+        const double t = medianSeconds(o.repeats * 50, [&] {
+            if (s.transposedA)
+                gemm::multiplyTransposedA(s.transposedB, s.m, s.n, s.k, 1.0f, a.data_ptr<float>(),
+                                          lda, b.data_ptr<float>(), ldb, 1.0f, c.data_ptr<float>(),
+                                          s.n);
+            else
+                gemm::multiply(gemm::Inputs::Float32, s.transposedB, s.m, s.n, s.k, 1.0f,
+                               a.data_ptr<float>(), lda, b.data_ptr<float>(), ldb, 0.0f,
+                               c.data_ptr<float>(), s.n);
+        });
+        std::printf("  %-42s %5lld x %5lld x %5lld: %6.1f GFLOP/s, %.1f us\n", s.name,
+                    (long long)s.m, (long long)s.n, (long long)s.k, 2.0 * s.m * s.n * s.k / t / 1e9,
+                    t * 1e6);
+    }
+    // The same products on two threads at once (each its own operands), as inside the decoder's
+    // parallel loop over prompts.
+    at::set_num_threads(2);
+    for (const auto& s : shapes) {
+        std::vector<torch::Tensor> as, bs, cs;
+        for (int t = 0; t < 2; ++t) {
+            as.push_back(s.transposedA ? torch::randn({s.k, s.m}) : torch::randn({s.m, s.k}));
+            bs.push_back(s.transposedB ? torch::randn({s.n, s.k}) : torch::randn({s.k, s.n}));
+            cs.push_back(torch::zeros({s.m, s.n}));
+        }
+        const std::int64_t lda = s.transposedA ? s.m : s.k, ldb = s.transposedB ? s.k : s.n;
+        const int reps = o.repeats * 50;
+        const double t = medianSeconds(1, [&] {
+            at::parallel_for(0, 2, 1, [&](std::int64_t begin, std::int64_t end) {
+                for (std::int64_t w = begin; w < end; ++w)
+                    for (int r = 0; r < reps; ++r) {
+                        if (s.transposedA)
+                            gemm::multiplyTransposedA(
+                                s.transposedB, s.m, s.n, s.k, 1.0f, as[w].data_ptr<float>(), lda,
+                                bs[w].data_ptr<float>(), ldb, 1.0f, cs[w].data_ptr<float>(), s.n);
+                        else
+                            gemm::multiply(gemm::Inputs::Float32, s.transposedB, s.m, s.n, s.k,
+                                           1.0f, as[w].data_ptr<float>(), lda,
+                                           bs[w].data_ptr<float>(), ldb, 0.0f,
+                                           cs[w].data_ptr<float>(), s.n);
+                    }
+            });
+        });
+        std::printf("  2 threads: %-31s %6.1f GFLOP/s per thread\n", s.name,
+                    2.0 * s.m * s.n * s.k * reps / t / 1e9);
+    }
+    at::set_num_threads(1);
+    auto values = torch::randn({64 * 16 * 32});
+    const double gelu = medianSeconds(o.repeats * 50, [&] { at::gelu_(values); });
+    std::printf("  %-42s %lld values: %.2f ns per value\n", "upscaler GELU (at::gelu_)",
+                (long long)values.numel(), gelu * 1e9 / values.numel());
+    const double ours = medianSeconds(
+        o.repeats * 50, [&] { kernels::geluInPlace(values.data_ptr<float>(), values.numel()); });
+    std::printf("  %-42s %lld values: %.2f ns per value\n", "upscaler GELU (kernels::geluInPlace)",
+                (long long)values.numel(), ours * 1e9 / values.numel());
+    return 0;
+}
+
+// predictPoints on a grid of 64 points of a synthetic image, without and with the masks, and
+// the per-op profile of the version without.
+int runPointDecode(const Options& o) {
+    PredictorOptions po;
+    po.dtype = "float32";
+    po.threads = o.threads;
+    auto loaded = Predictor::load(o.checkpoint, po);
+    if (!loaded) {
+        std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
+        return 2;
+    }
+    Predictor& p = **loaded;
+    const int w = 1024, h = 768;
+    std::vector<std::uint8_t> rgb(std::size_t(w) * h * 3);
+    for (std::size_t i = 0; i < rgb.size(); ++i)
+        rgb[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 24);
+    ImageView view{rgb.data(), w, h, 3, 8, 0, PixelOrder::Rgb};
+    if (auto st = p.setImage(view); !st)
+        return 2;
+    std::vector<PromptPoint> points;
+    for (int i = 0; i < 64; ++i)
+        points.push_back({(i % 8 + 0.5) * w / 8, (i / 8 + 0.5) * h / 8, true});
+    const float never = std::numeric_limits<float>::infinity();
+    // Process CPU time as well as wall time: on a shared machine the wall time also counts
+    // the other processes' turns.
+    const auto cpuSeconds = [] {
+        timespec t{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        return t.tv_sec + t.tv_nsec * 1e-9;
+    };
+    double cpu0 = cpuSeconds();
+    const double tokens = medianSeconds(o.repeats, [&] { (void)p.predictPoints(points, never); });
+    const double tokensCpu = (cpuSeconds() - cpu0) / (o.repeats + 1);
+    cpu0 = cpuSeconds();
+    const double all = medianSeconds(o.repeats, [&] { (void)p.predictPoints(points); });
+    const double allCpu = (cpuSeconds() - cpu0) / (o.repeats + 1);
+    std::printf(
+        "64 points: %.2f ms per point without masks, %.2f ms with every mask (wall, "
+        "median); CPU time %.2f and %.2f ms per point (mean)\n",
+        tokens * 1000 / 64, all * 1000 / 64, tokensCpu * 1000 / 64, allCpu * 1000 / 64);
+    namespace prof = torch::autograd::profiler;
+    prof::enableProfilerLegacy(
+        torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU));
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < o.repeats; ++i)
+        (void)p.predictPoints(points, never);
+    const double wall = secondsSince(t0);
+    printProfile(prof::disableProfilerLegacy(), wall, o.repeats, 2);
+    return 0;
+}
+
 int usage() {
     std::fprintf(stderr,
                  "usage: bench_sam_ops block --kind windowed|global [--dtype D] [--threads N] "
@@ -283,5 +426,9 @@ int main(int argc, char** argv) {
         return runGemm(o);
     if (o.mode == "decode")
         return runDecode(o);
+    if (o.mode == "points")
+        return runPoints(o);
+    if (o.mode == "pointdecode")
+        return runPointDecode(o);
     return usage();
 }

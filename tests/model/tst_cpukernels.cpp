@@ -28,6 +28,8 @@ struct KernelSet {
     const char* name;
     void (*relPosSoftmaxRow)(float*, int, int, const float*, const float*, float*, std::uint16_t*);
     void (*softmaxRows)(float*, std::int64_t, int, std::int64_t);
+    void (*softmaxColumns)(float*, int, std::int64_t, std::int64_t);
+    void (*geluInPlace)(float*, std::int64_t);
     void (*layerNormRows)(const float*, std::int64_t, std::int64_t, const float*, const float*,
                           float, float*, std::uint16_t*);
     void (*floatToBf16Rows)(const float*, std::int64_t, std::uint16_t*, std::int64_t, std::int64_t,
@@ -37,10 +39,11 @@ struct KernelSet {
 
 const KernelSet kKernelSets[] = {
     {"portable", kernels::portable::relPosSoftmaxRow, kernels::portable::softmaxRows,
+     kernels::portable::softmaxColumns, kernels::portable::geluInPlace,
      kernels::portable::layerNormRows, kernels::portable::floatToBf16Rows,
      kernels::portable::floatToBf16},
-    {"public", kernels::relPosSoftmaxRow, kernels::softmaxRows, kernels::layerNormRows,
-     kernels::floatToBf16Rows, kernels::floatToBf16},
+    {"public", kernels::relPosSoftmaxRow, kernels::softmaxRows, kernels::softmaxColumns,
+     kernels::geluInPlace, kernels::layerNormRows, kernels::floatToBf16Rows, kernels::floatToBf16},
 };
 
 // The `impl` column (an index into kKernelSets) with one row per implementation.
@@ -93,10 +96,16 @@ private Q_SLOTS:
     void backendsFollowEnvironment();
     void gemmMatchesTorch_data();
     void gemmMatchesTorch();
+    void gemmTransposedAMatchesTorch_data();
+    void gemmTransposedAMatchesTorch();
     void relPosSoftmaxMatchesTorch_data();
     void relPosSoftmaxMatchesTorch();
     void softmaxRowsMatchesTorch_data();
     void softmaxRowsMatchesTorch();
+    void softmaxColumnsMatchesTorch_data();
+    void softmaxColumnsMatchesTorch();
+    void geluMatchesTorch_data();
+    void geluMatchesTorch();
     void bf16RoundingMatchesTorch_data();
     void bf16RoundingMatchesTorch();
     void layerNormMatchesTorch_data();
@@ -136,6 +145,35 @@ void TestCpuKernels::gemmMatchesTorch_data() {
     QTest::newRow("f32 NN accumulate") << false << false << 1.0f;
     QTest::newRow("bf16 NT") << true << true << 0.0f;
     QTest::newRow("bf16 NN accumulate") << true << false << 1.0f;
+}
+
+void TestCpuKernels::gemmTransposedAMatchesTorch_data() {
+    QTest::addColumn<bool>("transposedB");
+    QTest::addColumn<float>("beta");
+    QTest::newRow("TN accumulate") << false << 1.0f;
+    QTest::newRow("TT") << true << 0.0f;
+}
+
+void TestCpuKernels::gemmTransposedAMatchesTorch() {
+    QFETCH(bool, transposedB);
+    QFETCH(float, beta);
+    c10::InferenceMode guard;
+    const std::int64_t m = 37, n = 29, k = 45;
+    const auto aWide = torch::randn({k, m + 7});  // a^T is the product's left side
+    const auto bWide = transposedB ? torch::randn({n, k + 3}) : torch::randn({k, n + 5});
+    const auto a = aWide.slice(1, 0, m);
+    const auto b = transposedB ? bWide.slice(1, 0, k) : bWide.slice(1, 0, n);
+    auto cWide = torch::randn({m, n + 4});
+    const auto c0 = cWide.slice(1, 0, n).clone();
+    gemm::multiplyTransposedA(transposedB, m, n, k, 0.5f, aWide.data_ptr<float>(), aWide.size(1),
+                              bWide.data_ptr<float>(), bWide.size(1), beta, cWide.data_ptr<float>(),
+                              cWide.size(1));
+    const auto bf = (transposedB ? b.t() : b).to(torch::kFloat64);
+    const auto expected =
+        0.5 * torch::mm(a.t().to(torch::kFloat64), bf) + beta * c0.to(torch::kFloat64);
+    const float diff = maxAbs(cWide.slice(1, 0, n), expected);
+    qInfo("max |gemm - torch| = %.3g", diff);
+    QVERIFY(diff < 1e-4f);
 }
 
 void TestCpuKernels::gemmMatchesTorch() {
@@ -222,6 +260,51 @@ void TestCpuKernels::softmaxRowsMatchesTorch() {
     qInfo("max |kernel - torch| = %.3g", diff);
     QVERIFY(diff < 1e-6f);
     QVERIFY(torch::all(s.slice(1, n) == kSentinel).item<bool>());
+}
+
+void TestCpuKernels::softmaxColumnsMatchesTorch_data() {
+    addKernelSetRows();
+}
+
+// The batched point decoder's image -> token softmax: 7 rows (a prompt's tokens), the image
+// tokens along the row (not a multiple of the vector width), row stride > columns.
+void TestCpuKernels::softmaxColumnsMatchesTorch() {
+    const KernelSet& k = fetchKernelSet();
+    c10::InferenceMode guard;
+    const std::int64_t rows = 7, cols = 53, ld = 60;
+    constexpr float kSentinel = -1234.5f;
+    auto s = torch::randn({rows, ld}) * 5;
+    s.slice(1, cols).fill_(kSentinel);
+    const auto reference = torch::softmax(s.slice(1, 0, cols), 0);
+    k.softmaxColumns(s.data_ptr<float>(), int(rows), cols, ld);
+    const float diff = maxAbs(s.slice(1, 0, cols), reference);
+    qInfo("max |kernel - torch| = %.3g", diff);
+    QVERIFY(diff < 1e-6f);
+    QVERIFY(torch::all(s.slice(1, cols) == kSentinel).item<bool>());
+}
+
+void TestCpuKernels::geluMatchesTorch_data() {
+    addKernelSetRows();
+}
+
+// The mask upscaler's GELU (exact erf form) against libtorch's, on the range activations take
+// and beyond, with a tail shorter than the vector width.
+void TestCpuKernels::geluMatchesTorch() {
+    const KernelSet& k = fetchKernelSet();
+    c10::InferenceMode guard;
+    auto x = torch::cat({torch::linspace(-12, 12, 4001), torch::randn({1000}) * 3,
+                         torch::tensor({0.0f, -0.0f, 1e-20f, -1e-20f, 50.0f, -50.0f, 1e30f})});
+    const auto expected = torch::gelu(x.to(torch::kFloat64));
+    auto y = x.clone();
+    k.geluInPlace(y.data_ptr<float>(), y.numel());
+    // Absolute below 1, relative above (float32 itself rounds 12 by 4.8e-7).
+    const float diff = ((y.to(torch::kFloat64) - expected).abs() / expected.abs().clamp_min(1.0))
+                           .max()
+                           .item<float>();
+    qInfo("max |kernel - torch (double)| / max(1, |gelu|) = %.3g", diff);
+    QVERIFY(diff < 3e-7f);
+    QCOMPARE(y[4001 + 1000 + 6].item<float>(), 1e30f);  // large values pass through
+    QCOMPARE(y[4001 + 1000 + 5].item<float>(), -0.0f);
 }
 
 void TestCpuKernels::bf16RoundingMatchesTorch_data() {

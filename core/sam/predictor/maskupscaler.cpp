@@ -5,6 +5,8 @@
 #include "core/sam/predictor/maskupscaler.h"
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 
 namespace samdesk {
 
@@ -118,6 +120,49 @@ void MaskUpscaler::logits(const float* lowRes, const UpscaleRegion& region, floa
 void MaskUpscaler::forEachLogitRow(const float* lowRes, const UpscaleRegion& region,
                                    const std::function<void(int, const float*)>& row) const {
     forEachRow(lowRes, region, row);
+}
+
+UpscaleRegion MaskUpscaler::regionAbove(const float* lowRes, float level) const {
+    const std::size_t count = static_cast<std::size_t>(m_side) * m_side;
+    float maxAbs = 0.0f;
+    for (std::size_t i = 0; i < count; ++i) {
+        const float a = std::abs(lowRes[i]);
+        if (a > maxAbs)
+            maxAbs = a;
+    }
+    const float bound = level - 1e-4f * (1.0f + maxAbs);
+    int r0 = m_side, r1 = -1, c0 = m_side, c1 = -1;
+    for (int r = 0; r < m_side; ++r) {
+        const float* row = lowRes + static_cast<std::size_t>(r) * m_side;
+        for (int c = 0; c < m_side; ++c) {
+            if (!(row[c] <= bound)) {  // NaN included: it blends into NaN, which counts nowhere
+                r0 = std::min(r0, r);
+                r1 = std::max(r1, r);
+                c0 = std::min(c0, c);
+                c1 = std::max(c1, c);
+            }
+        }
+    }
+    if (r1 < 0)
+        return {};
+    // The output indices whose taps meet [lo, hi]: one run, the taps move forward with the index.
+    const auto reaching = [](const std::vector<Taps>& taps, int lo, int hi) {
+        int first = -1, last = -1;
+        for (int j = 0; j < static_cast<int>(taps.size()); ++j) {
+            const Taps& t = taps[static_cast<std::size_t>(j)];
+            if (t.first <= hi && t.first + t.count - 1 >= lo) {
+                if (first < 0)
+                    first = j;
+                last = j;
+            }
+        }
+        return std::make_pair(first, last);
+    };
+    const auto [y0, y1] = reaching(m_rows, r0, r1);
+    const auto [x0, x1] = reaching(m_cols, c0, c1);
+    if (y0 < 0 || x0 < 0)
+        return {};
+    return {x0, y0, x1 - x0 + 1, y1 - y0 + 1};
 }
 
 void MaskUpscaler::mask(const float* lowRes, const UpscaleRegion& region, std::uint8_t* out,

@@ -40,6 +40,11 @@ public:
     // valid during the call: to convert the logits on the fly without a full-size float buffer.
     void forEachLogitRow(const float* lowRes, const UpscaleRegion& region,
                          const std::function<void(int, const float*)>& row) const;
+    // A region of the output outside which every value is below `level`: the output pixels
+    // whose taps reach a low-res value above level - margin, with a margin far above float
+    // rounding (1e-4 (1 + max |value|)); each output value is a convex blend of its taps.
+    // Empty (width 0) when no low-res value comes that close.
+    UpscaleRegion regionAbove(const float* lowRes, float level) const;
 
 private:
     struct Taps {

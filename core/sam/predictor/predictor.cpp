@@ -227,6 +227,7 @@ Expected<std::unique_ptr<Predictor>> Predictor::load(const std::filesystem::path
         if (!bound)
             return bound.error();
         impl->model->eval();
+        impl->pointDecoder.emplace(*impl->model);
         impl->imagePositions = impl->model->promptEncoder->denseImagePositions();
         impl->warmUpDecoder();
         return std::unique_ptr<Predictor>(new Predictor(std::move(impl)));

@@ -80,6 +80,19 @@ struct LowResPrediction {
     LowResLogits mask(int index) const;  // feed back as PromptSet::maskInput
 };
 
+// The decoder's output for many one-point prompts (Predictor::predictPoints).
+struct PointBatchPrediction {
+    int count = 0;              // points
+    int side = 0;               // 4G
+    std::vector<float> iou;     // count x 3: each point's multimask candidates' IoU scores
+    std::vector<int> plane;     // count: the point's first of 3 planes in `logits`; -1: none
+    std::vector<float> logits;  // planes x side x side, low-res (the mask frame)
+
+    // The low-res logits of candidate `candidate` (0..2) of point `point`; nullptr when that
+    // point's masks were not computed.
+    const float* lowRes(int point, int candidate) const;
+};
+
 struct Prediction {
     LowResPrediction lowRes;
     ImageSize size;             // the original image size
@@ -134,6 +147,17 @@ public:
     Expected<LowResPrediction> predictLowRes(const PromptSet& prompts);
     // Decodes and upsamples every candidate to the original image size.
     Expected<Prediction> predict(const PromptSet& prompts);
+    // Many prompts of one foreground point each, multimask, decoded as batches (the automatic
+    // mask generator's grid): per point the candidates and scores that predictLowRes() gives
+    // for it alone, to float rounding (a few 1e-6), in a fraction of the time (see
+    // core/sam/model/pointbatchdecoder.h). The coordinates reach the model as the original's
+    // predict_torch path (its generator's) computes them: scaled to the model input, shifted
+    // by half a pixel and normalised in double, rounded to float last (predictLowRes rounds
+    // after scaling). The low-res masks are computed only for the points that have a candidate
+    // whose IoU score is > *minIou (every point without it): the mask upscaler is most of the
+    // decoder's work. Errors: no image, a point outside the image.
+    Expected<PointBatchPrediction> predictPoints(const std::vector<PromptPoint>& points,
+                                                 std::optional<float> minIou = std::nullopt);
     // Upsamples one low-res mask as the reference does (to S x S, crop the image part, resize to
     // the original size) and, when `outSize` differs from the image size, resizes to `outSize`.
     Expected<std::vector<float>> upscaleLogits(const LowResLogits& mask, ImageSize outSize) const;

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/sam/model/pointbatchdecoder.h"
 #include "core/sam/model/sammodel.h"
 #include "core/sam/predictor/maskupscaler.h"
 #include "core/sam/predictor/predictor.h"
@@ -50,6 +51,8 @@ struct Predictor::Impl {
     std::optional<ResizedImage> resized;
     // The decoder's per-image work for prompts without a mask input (prepareImage()).
     std::optional<MaskDecoderImpl::Prepared> prepared;
+    // The decoder for batches of one-point prompts (predictPoints), over `model`'s weights.
+    std::optional<PointBatchDecoder> pointDecoder;
     // The last output size's upscaler (the blend taps depend on the image and output sizes).
     mutable std::optional<MaskUpscaler> upscaler;
     mutable ImageSize upscalerSize;

@@ -164,12 +164,84 @@ void relPosSoftmaxRow(float* s, int H, int W, const float* biasH, const float* b
 
 SAMDESK_CLONES
 void softmaxRows(float* s, std::int64_t rows, int n, std::int64_t ld) {
+    const int vectorEnd = n - n % kLanes;
     for (std::int64_t r = 0; r < rows; ++r) {
         float* row = s + r * ld;
+        // Lane-wise first (one running maximum is a chain of dependent instructions); the same
+        // maximum, NaN ignored as std::max ignores it.
+        Vf vmax = splat(-std::numeric_limits<float>::infinity());
+        for (int i = 0; i < vectorEnd; i += kLanes)
+            vmax = maxOf(load(row + i), vmax);
         float maxValue = -std::numeric_limits<float>::infinity();
-        for (int i = 0; i < n; ++i)
+        for (int l = 0; l < kLanes; ++l)
+            maxValue = std::max(maxValue, vmax[l]);
+        for (int i = vectorEnd; i < n; ++i)
             maxValue = std::max(maxValue, row[i]);
         expNormalize(row, n, maxValue, row, nullptr);
+    }
+}
+
+SAMDESK_CLONES
+void softmaxColumns(float* s, int rows, std::int64_t cols, std::int64_t ld) {
+    const std::int64_t vectorEnd = cols - cols % kLanes;
+    for (std::int64_t c = 0; c < vectorEnd; c += kLanes) {
+        Vf vmax = load(s + c);
+        for (int r = 1; r < rows; ++r)
+            vmax = maxOf(load(s + r * ld + c), vmax);
+        Vf vsum = splat(0.0f);
+        for (int r = 0; r < rows; ++r) {
+            const Vf e = expNonPositive(load(s + r * ld + c) - vmax);
+            store(s + r * ld + c, e);
+            vsum += e;
+        }
+        const Vf inverse = splat(1.0f) / vsum;
+        for (int r = 0; r < rows; ++r)
+            store(s + r * ld + c, load(s + r * ld + c) * inverse);
+    }
+    for (std::int64_t c = vectorEnd; c < cols; ++c) {
+        float maxValue = s[c];
+        for (int r = 1; r < rows; ++r)
+            maxValue = s[r * ld + c] > maxValue ? s[r * ld + c] : maxValue;
+        float sum = 0.0f;
+        for (int r = 0; r < rows; ++r) {
+            s[r * ld + c] = std::exp(s[r * ld + c] - maxValue);
+            sum += s[r * ld + c];
+        }
+        const float inverse = 1.0f / sum;
+        for (int r = 0; r < rows; ++r)
+            s[r * ld + c] *= inverse;
+    }
+}
+
+SAMDESK_CLONES
+void geluInPlace(float* x, std::int64_t n) {
+    // x / 2 (1 + erf(x / sqrt 2)) with 1 + erf(z) = 2 - e for z >= 0 and e for z < 0,
+    // e = erfc(|z|) = t (p1 + t (p2 + t (p3 + t (p4 + t p5)))) exp(-z^2), t = 1 / (1 + p |z|)
+    // (Abramowitz and Stegun 7.1.26): the negative side keeps its relative precision.
+    const std::int64_t vectorEnd = n - n % kLanes;
+    for (std::int64_t i = 0; i < vectorEnd; i += kLanes) {
+        const Vf v = load(x + i);
+        const Vf a = (v < 0.0f ? -v : v) * 0.70710678118654752f;
+        const Vf t = splat(1.0f) / (a * 0.3275911f + 1.0f);
+        Vf r = splat(1.061405429f);
+        r = r * t + -1.453152027f;
+        r = r * t + 1.421413741f;
+        r = r * t + -0.284496736f;
+        r = r * t + 0.254829592f;
+        const Vf e = r * t * expNonPositive(-(a * a));
+        store(x + i, v * 0.5f * (v >= 0.0f ? 2.0f - e : e));
+    }
+    for (std::int64_t i = vectorEnd; i < n; ++i) {
+        const float v = x[i];
+        const float a = std::abs(v) * 0.70710678118654752f;
+        const float t = 1.0f / (1.0f + 0.3275911f * a);
+        float r = 1.061405429f;
+        r = r * t + -1.453152027f;
+        r = r * t + 1.421413741f;
+        r = r * t + -0.284496736f;
+        r = r * t + 0.254829592f;
+        const float e = r * t * std::exp(-(a * a));
+        x[i] = 0.5f * v * (v >= 0.0f ? 2.0f - e : e);
     }
 }
 
@@ -272,6 +344,26 @@ void softmaxRows(float* s, std::int64_t rows, int n, std::int64_t ld) {
     }
 #endif
     portable::softmaxRows(s, rows, n, ld);
+}
+
+void softmaxColumns(float* s, int rows, std::int64_t cols, std::int64_t ld) {
+#ifdef SAMDESK_X86_KERNELS
+    if (!portableForced()) {
+        x86::softmaxColumns(s, rows, cols, ld);
+        return;
+    }
+#endif
+    portable::softmaxColumns(s, rows, cols, ld);
+}
+
+void geluInPlace(float* x, std::int64_t n) {
+#ifdef SAMDESK_X86_KERNELS
+    if (!portableForced()) {
+        x86::geluInPlace(x, n);
+        return;
+    }
+#endif
+    portable::geluInPlace(x, n);
 }
 
 void layerNormRows(const float* x, std::int64_t rows, std::int64_t cols, const float* weight,

@@ -81,6 +81,28 @@ void multiply(Inputs inputs, bool transposedB, std::int64_t m, std::int64_t n, s
         ct.addmm_(at, bt, beta, alpha);
 }
 
+void multiplyTransposedA(bool transposedB, std::int64_t m, std::int64_t n, std::int64_t k,
+                         float alpha, const float* a, std::int64_t lda, const float* b,
+                         std::int64_t ldb, float beta, float* c, std::int64_t ldc) {
+    if (m <= 0 || n <= 0)
+        return;
+    const OneDnn& dnn = oneDnn();
+    const char tb = transposedB ? 'T' : 'N';
+    if (dnn.sgemm) {
+        const int status = dnn.sgemm('T', tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        TORCH_CHECK(status == 0, "dnnl_sgemm failed with status ", status);
+        return;
+    }
+    const auto at = view(a, k, m, lda, torch::kFloat32).t();
+    const auto bt =
+        transposedB ? view(b, n, k, ldb, torch::kFloat32).t() : view(b, k, n, ldb, torch::kFloat32);
+    auto ct = view(c, m, n, ldc, torch::kFloat32);
+    if (beta == 0.0f)
+        at::mm_out(ct, at, bt).mul_(alpha);
+    else
+        ct.addmm_(at, bt, beta, alpha);
+}
+
 const char* backendName() {
     return oneDnn().sgemm ? "oneDNN" : "libtorch";
 }

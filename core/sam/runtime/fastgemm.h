@@ -21,6 +21,11 @@ void multiply(Inputs inputs, bool transposedB, std::int64_t m, std::int64_t n, s
               float alpha, const void* a, std::int64_t lda, const void* b, std::int64_t ldb,
               float beta, float* c, std::int64_t ldc);
 
+// The same with op(a) = a^T for a stored as (k x m), row stride lda (float32 inputs).
+void multiplyTransposedA(bool transposedB, std::int64_t m, std::int64_t n, std::int64_t k,
+                         float alpha, const float* a, std::int64_t lda, const float* b,
+                         std::int64_t ldb, float beta, float* c, std::int64_t ldc);
+
 // Which implementation multiply() uses: "oneDNN" or "libtorch". SAMDESK_GEMM=torch in the
 // environment forces libtorch (to compare the two).
 const char* backendName();

@@ -113,6 +113,43 @@ void softmaxRows(float* s, std::int64_t rows, int n, std::int64_t ld) {
     }
 }
 
+void softmaxColumns(float* s, int rows, std::int64_t cols, std::int64_t ld) {
+    // The x86 kernel's polynomial exp on its vector columns, std::exp on the tail columns.
+    const std::int64_t blockEnd = cols - cols % kLanes;
+    for (std::int64_t c = 0; c < cols; ++c) {
+        float maxValue = s[c];
+        for (int r = 1; r < rows; ++r)
+            maxValue = s[r * ld + c] > maxValue ? s[r * ld + c] : maxValue;
+        float sum = 0.0f;
+        for (int r = 0; r < rows; ++r) {
+            float& v = s[r * ld + c];
+            v = c < blockEnd ? expNonPositive(v - maxValue) : std::exp(v - maxValue);
+            sum += v;
+        }
+        const float inverse = 1.0f / sum;
+        for (int r = 0; r < rows; ++r)
+            s[r * ld + c] *= inverse;
+    }
+}
+
+void geluInPlace(float* x, std::int64_t n) {
+    // As cpukernels.cpp, value by value: the polynomial exp on its vector part, std::exp on the
+    // tail.
+    const std::int64_t blockEnd = n - n % kLanes;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float v = x[i];
+        const float a = std::abs(v) * 0.70710678118654752f;
+        const float t = 1.0f / (1.0f + 0.3275911f * a);
+        float r = 1.061405429f;
+        r = r * t + -1.453152027f;
+        r = r * t + 1.421413741f;
+        r = r * t + -0.284496736f;
+        r = r * t + 0.254829592f;
+        const float e = r * t * (i < blockEnd ? expNonPositive(-(a * a)) : std::exp(-(a * a)));
+        x[i] = 0.5f * v * (v >= 0.0f ? 2.0f - e : e);
+    }
+}
+
 void layerNormRows(const float* x, std::int64_t rows, std::int64_t cols, const float* weight,
                    const float* bias, float eps, float* out, std::uint16_t* outBf16) {
     for (std::int64_t r = 0; r < rows; ++r) {

@@ -13,6 +13,10 @@ void relPosSoftmaxRow(float* s, int H, int W, const float* biasH, const float* b
 
 void softmaxRows(float* s, std::int64_t rows, int n, std::int64_t ld);
 
+void softmaxColumns(float* s, int rows, std::int64_t cols, std::int64_t ld);
+
+void geluInPlace(float* x, std::int64_t n);
+
 void layerNormRows(const float* x, std::int64_t rows, std::int64_t cols, const float* weight,
                    const float* bias, float eps, float* out, std::uint16_t* outBf16);
 
