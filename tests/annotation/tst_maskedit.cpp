@@ -10,43 +10,15 @@
 
 #include "core/annotation/maskedit.h"
 #include "tests/annotation/testmasks.h"
+#include "tests/annotation/teststroke.h"
 
 using namespace samdesk;
+using testmasks::referenceStroke;
 
 using Stroke = std::vector<StrokePoint>;
 Q_DECLARE_METATYPE(Stroke)
 
 namespace {
-
-// Distance from p to the segment ab, by cases (before a, beyond b, in between: the height of
-// the triangle), not by clamping a projection as the library does.
-double segmentDistance(double px, double py, StrokePoint a, StrokePoint b) {
-    const double abx = b.x - a.x, aby = b.y - a.y;
-    const double apx = px - a.x, apy = py - a.y;
-    if (abx == 0 && aby == 0)
-        return std::hypot(apx, apy);
-    if (apx * abx + apy * aby <= 0)
-        return std::hypot(apx, apy);
-    const double bpx = px - b.x, bpy = py - b.y;
-    if (bpx * abx + bpy * aby >= 0)
-        return std::hypot(bpx, bpy);
-    return std::abs(abx * apy - aby * apx) / std::hypot(abx, aby);
-}
-
-// Every pixel of `start` whose centre lies within `radius` of the polyline becomes `value`.
-BinaryMask referenceStroke(BinaryMask m, const Stroke& points, double radius, bool value) {
-    if (points.empty() || radius < 0.5)
-        return m;
-    for (int y = 0; y < m.height(); ++y)
-        for (int x = 0; x < m.width(); ++x) {
-            double d = segmentDistance(x + 0.5, y + 0.5, points[0], points[0]);
-            for (std::size_t i = 1; i < points.size(); ++i)
-                d = std::min(d, segmentDistance(x + 0.5, y + 0.5, points[i - 1], points[i]));
-            if (d <= radius)
-                m.set(x, y, value);
-        }
-    return m;
-}
 
 std::size_t differingPixels(const BinaryMask& a, const BinaryMask& b) {
     std::size_t n = 0;

@@ -15,6 +15,7 @@
 #include "core/engine/enginefactory.h"
 #include "testimages.h"
 #include "tests/annotation/testmasks.h"
+#include "tests/annotation/teststroke.h"
 
 using namespace samdesk;
 using namespace samdesk::test;
@@ -27,27 +28,9 @@ namespace {
 
 const QString kTiny = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 
-// Distance from (px, py) to the segment a-b.
-double segmentDistance(double px, double py, StrokePoint a, StrokePoint b) {
-    const double dx = b.x - a.x, dy = b.y - a.y;
-    const double len2 = dx * dx + dy * dy;
-    double t = len2 > 0 ? ((px - a.x) * dx + (py - a.y) * dy) / len2 : 0.0;
-    t = std::clamp(t, 0.0, 1.0);
-    const double ex = a.x + t * dx - px, ey = a.y + t * dy - py;
-    return std::sqrt(ex * ex + ey * ey);
-}
-
-// The reference: every pixel whose centre lies within `r` of the polyline, set to `value`.
+// The reference rasterisation of a stroke (tests/annotation/teststroke.h), in place.
 void referenceStroke(BinaryMask& m, const std::vector<StrokePoint>& pts, double r, bool value) {
-    for (int y = 0; y < m.height(); ++y)
-        for (int x = 0; x < m.width(); ++x) {
-            double d = 1e300;
-            for (std::size_t i = 0; i < pts.size(); ++i)
-                d = std::min(d, segmentDistance(x + 0.5, y + 0.5, pts[i],
-                                                pts[std::min(i + 1, pts.size() - 1)]));
-            if (d <= r)
-                m.set(x, y, value);
-        }
+    m = testmasks::referenceStroke(std::move(m), pts, r, value);
 }
 
 // Runs `change` (a prompt edit) and waits until its decode has arrived.

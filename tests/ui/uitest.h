@@ -13,6 +13,7 @@
 #include "core/annotation/maskedit.h"
 #include "core/document/annotationdocument.h"
 #include "core/engine/grabcutengine.h"
+#include "tests/annotation/teststroke.h"
 #include "tests/document/testimages.h"
 #include "ui/canvasview.h"
 #include "ui/mainwindow.h"
@@ -86,28 +87,10 @@ inline std::vector<StrokePoint> strokeImage(MainWindow& w, const QList<QPointF>&
 }
 
 // The reference: every pixel of a width x height mask whose centre lies within `r` of the
-// polyline through `pts` (inclusive), by scanning all pixels.
+// polyline through `pts` (inclusive), by scanning all pixels (tests/annotation/teststroke.h).
 inline BinaryMask strokeReference(int width, int height, const std::vector<StrokePoint>& pts,
                                   double r) {
-    BinaryMask m(width, height);
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x) {
-            const double cx = x + 0.5, cy = y + 0.5;
-            double best = std::numeric_limits<double>::infinity();
-            for (std::size_t i = 0; i < pts.size(); ++i) {
-                const StrokePoint a = pts[i];
-                const StrokePoint b = pts[std::min(i + 1, pts.size() - 1)];
-                const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
-                const double t =
-                    len2 > 0 ? std::clamp(((cx - a.x) * dx + (cy - a.y) * dy) / len2, 0.0, 1.0)
-                             : 0.0;
-                const double ex = cx - (a.x + t * dx), ey = cy - (a.y + t * dy);
-                best = std::min(best, ex * ex + ey * ey);
-            }
-            if (best <= r * r)
-                m.set(x, y, true);
-        }
-    return m;
+    return testmasks::referenceStroke(BinaryMask(width, height), pts, r);
 }
 
 // The reference of a stroke with the window's brush on its image.
