@@ -19,10 +19,6 @@
 using namespace samdesk;
 using namespace samdesk::test;
 
-#define WAIT_READY(w)                                                   \
-    QTRY_COMPARE_WITH_TIMEOUT((w).document()->session()->encodeState(), \
-                              DocumentSession::EncodeState::Ready, 20000)
-
 class TestHandEdits : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -39,14 +35,7 @@ private:
 };
 
 void TestHandEdits::init() {
-    m_dir = std::make_unique<QTemporaryDir>();
-    writeDiscImages(m_dir->path(), 1);
-    m_window = std::make_unique<MainWindow>(grabCutOnly());
-    m_window->resize(1200, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    QVERIFY(m_window->openFolder(m_dir->path()));
-    WAIT_READY(*m_window);
+    openDiscWindow(m_dir, m_window, 1);
 }
 
 void TestHandEdits::cleanup() {

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <QMouseEvent>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "core/annotation/maskedit.h"
@@ -17,6 +19,11 @@
 #include "tests/document/testimages.h"
 #include "ui/canvasview.h"
 #include "ui/mainwindow.h"
+
+// Waits until the window's current image is encoded.
+#define WAIT_READY(w)                                                   \
+    QTRY_COMPARE_WITH_TIMEOUT((w).document()->session()->encodeState(), \
+                              DocumentSession::EncodeState::Ready, 20000)
 
 namespace samdesk::test {
 
@@ -116,6 +123,20 @@ inline BinaryMask combined(const BinaryMask& a, const BinaryMask& b, MaskOp op) 
 
 inline const AnnotationObject* object(MainWindow& w, int id) {
     return w.document()->annotations()->find(id);
+}
+
+// The canvas tests' window: GrabCut on a folder of `images` disc images, 1200 x 800, shown and
+// with its first image encoded. Fails the calling test when it cannot be made.
+inline void openDiscWindow(std::unique_ptr<QTemporaryDir>& dir, std::unique_ptr<MainWindow>& window,
+                           int images) {
+    dir = std::make_unique<QTemporaryDir>();
+    writeDiscImages(dir->path(), images);
+    window = std::make_unique<MainWindow>(grabCutOnly());
+    window->resize(1200, 800);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    QVERIFY(window->openFolder(dir->path()));
+    WAIT_READY(*window);
 }
 
 }  // namespace samdesk::test
