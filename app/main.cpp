@@ -41,13 +41,14 @@ int main(int argc, char** argv) {
                                      QStringLiteral("Start with GrabCut, not the last checkpoint"));
     const QCommandLineOption script(
         QStringLiteral("script"),
-        QStringLiteral("Steps to run once the image is encoded, separated by ';': "
-                       "click X,Y | bgclick X,Y | box X0,Y0,X1,Y1 | keep | label NAME | "
-                       "candidate N | next | info | region X0,Y0,X1,Y1 | wholeimage | "
-                       "brush R X,Y X,Y ... | erase R X,Y ... | select ID | mode new|add|subtract | "
-                       "fillholes | islands N | largest | union A B | subtract A B | "
-                       "intersect A B | rerun [all] [force] | undo | redo | shot FILE | "
-                       "latency N | strokelatency N | quit (all of them: docs/gui.md)"),
+        QStringLiteral(
+            "Steps to run once the image is encoded, separated by ';': "
+            "click X,Y | bgclick X,Y | box X0,Y0,X1,Y1 | keep | label NAME | "
+            "candidate N | next | info | region X0,Y0,X1,Y1 | wholeimage | "
+            "brush R X,Y X,Y ... | erase R X,Y ... | select ID | mode new|add|subtract | "
+            "fillholes | islands N | largest | union A B | subtract A B | "
+            "intersect A B | rerun [all] [force] | undo | redo | shot FILE | "
+            "latency N | strokelatency N | quit (all of them: docs/gui.md)"),
         QStringLiteral("steps"));
     parser.addOptions({checkpoint, image, folder, grabCut, script});
     parser.process(app);
