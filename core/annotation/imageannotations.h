@@ -19,6 +19,7 @@ inline constexpr const char* kSam = "sam";
 inline constexpr const char* kGrabCut = "grabcut";
 inline constexpr const char* kBrush = "brush";
 inline constexpr const char* kImport = "import";
+inline constexpr const char* kEverything = "everything";  // segment everything (app or CLI)
 }  // namespace source
 
 // How SAM (or GrabCut) made an object's mask, so that it can be refined later with the same

@@ -17,13 +17,16 @@ AnnotationDocument::AnnotationDocument(EngineFactory factory, QObject* parent)
     , m_session(std::make_unique<DocumentSession>(std::move(factory)))
     , m_annotations(std::make_unique<DocumentAnnotations>(m_session.get()))
     , m_prediction(std::make_unique<DocumentPrediction>(m_session.get(), m_annotations.get(),
-                                                        m_annotations->undoStack())) {
+                                                        m_annotations->undoStack()))
+    , m_proposals(std::make_unique<DocumentProposals>(m_session.get(), m_annotations.get())) {
     connect(m_session.get(), &DocumentSession::message, this, &AnnotationDocument::message);
     connect(m_session.get(), &DocumentSession::error, this, &AnnotationDocument::error);
     connect(m_annotations.get(), &DocumentAnnotations::message, this, &AnnotationDocument::message);
     connect(m_annotations.get(), &DocumentAnnotations::error, this, &AnnotationDocument::error);
     connect(m_prediction.get(), &DocumentPrediction::message, this, &AnnotationDocument::message);
     connect(m_prediction.get(), &DocumentPrediction::error, this, &AnnotationDocument::error);
+    connect(m_proposals.get(), &DocumentProposals::message, this, &AnnotationDocument::message);
+    connect(m_proposals.get(), &DocumentProposals::error, this, &AnnotationDocument::error);
     connect(m_session->worker(), &InferenceWorker::stepsDecoded, this,
             &AnnotationDocument::onRerunDecoded);
     connect(m_session->worker(), &InferenceWorker::stepsFailed, this,
@@ -49,6 +52,7 @@ bool AnnotationDocument::show(int index) {
         m_rerunDone.clear();
     }
     m_prediction->resetForImage();
+    m_proposals->resetForImage();
     m_annotations->loadForCurrentImage();
     m_session->announceImage();
     m_annotations->announce();

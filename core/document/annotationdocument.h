@@ -2,6 +2,7 @@
 //   DocumentSession      the images, the current image, the engine, encoding (ahead)
 //   DocumentPrediction   the prompts, their decode, the mask candidates, threshold, hover
 //   DocumentAnnotations  the objects and labels, the undo stack, the autosave
+//   DocumentProposals    segment everything's proposals and their review
 // Observers (the canvas, the panels) connect to the part they show. What changes more than one
 // part goes through this class: switching images (save, reset, load, announce, encode), keeping
 // the current mask as an object, reselecting an object to refine it, deleting the object being
@@ -22,6 +23,7 @@
 #include "core/annotation/maskedit.h"
 #include "core/document/documentannotations.h"
 #include "core/document/documentprediction.h"
+#include "core/document/documentproposals.h"
 #include "core/document/documentsession.h"
 
 namespace samdesk {
@@ -40,6 +42,9 @@ public:
     const DocumentPrediction* prediction() const { return m_prediction.get(); }
     DocumentAnnotations* annotations() { return m_annotations.get(); }
     const DocumentAnnotations* annotations() const { return m_annotations.get(); }
+    // Segment everything's proposals for the current image, and their review.
+    DocumentProposals* proposals() { return m_proposals.get(); }
+    const DocumentProposals* proposals() const { return m_proposals.get(); }
     QUndoStack* undoStack() { return m_annotations->undoStack(); }
 
     // ---- Images -------------------------------------------------------------------------------
@@ -125,6 +130,7 @@ private:
     std::unique_ptr<DocumentSession> m_session;
     std::unique_ptr<DocumentAnnotations> m_annotations;
     std::unique_ptr<DocumentPrediction> m_prediction;
+    std::unique_ptr<DocumentProposals> m_proposals;
 
     // The re-run in progress: request id -> object id, and the results that are back.
     QHash<quint64, int> m_rerunPending;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/annotation/polygon.h"
 #include "core/engine/enginefactory.h"
 #include "core/engine/segmenter.h"
 
@@ -43,6 +44,26 @@ struct StepsRequest {
     std::vector<PromptSet> steps;
 };
 
+// Segment everything on an encoded image (Segmenter::segmentEverything). One at a time: a new
+// request replaces one not started yet.
+struct EverythingRequest {
+    quint64 id = 0;
+    QString imageKey;
+    QImage image;  // the image the key names (crop layers encode parts of it)
+    AutoMaskParams params;
+};
+
+// The proposals with their outlines for display (polygons in image pixels, holes left out),
+// made on the inference thread.
+struct EverythingResult {
+    quint64 requestId = 0;
+    QString imageKey;
+    AutoMaskResult result;
+    std::vector<std::vector<std::vector<PointF>>> outlines;  // per mask, its parts' rings
+    double milliseconds = 0;  // the run on the inference thread, outlines included
+};
+using EverythingResultPtr = std::shared_ptr<const EverythingResult>;
+
 struct DecodeResult {
     quint64 requestId = 0;
     QString imageKey;
@@ -67,3 +88,4 @@ struct EngineStatus {
 
 Q_DECLARE_METATYPE(samdesk::DecodeResultPtr)
 Q_DECLARE_METATYPE(samdesk::EngineStatus)
+Q_DECLARE_METATYPE(samdesk::EverythingResultPtr)

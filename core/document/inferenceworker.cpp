@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QMetaObject>
 
+#include "core/annotation/automaskshapes.h"
 #include "core/document/imageconvert.h"
 #include "core/document/imageload.h"
 
@@ -12,6 +13,7 @@ namespace samdesk {
 InferenceWorker::InferenceWorker(EngineFactory factory) : m_factory(std::move(factory)) {
     qRegisterMetaType<samdesk::DecodeResultPtr>();
     qRegisterMetaType<samdesk::EngineStatus>();
+    qRegisterMetaType<samdesk::EverythingResultPtr>();
 }
 
 InferenceWorker::~InferenceWorker() = default;
@@ -61,6 +63,32 @@ void InferenceWorker::cancelSteps() {
     m_pendingSteps.clear();
 }
 
+void InferenceWorker::requestEverything(const EverythingRequest& request) {
+    std::optional<EverythingRequest> replaced;
+    {
+        std::lock_guard lock(m_mutex);
+        m_cancelPrefetch = true;
+        replaced.swap(m_pendingEverything);
+        m_pendingEverything = request;
+        schedule();
+    }
+    if (replaced)
+        Q_EMIT everythingFailed(replaced->id, replaced->imageKey, tr("Replaced by a new run"),
+                                true);
+}
+
+void InferenceWorker::cancelEverything() {
+    std::optional<EverythingRequest> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        m_cancelEverything = true;
+        dropped.swap(m_pendingEverything);
+    }
+    if (dropped)
+        Q_EMIT everythingFailed(dropped->id, dropped->imageKey, tr("Segment everything cancelled"),
+                                true);
+}
+
 void InferenceWorker::requestPrefetch(const EncodeRequest& request) {
     std::lock_guard lock(m_mutex);
     m_pendingPrefetch = request;
@@ -85,6 +113,7 @@ void InferenceWorker::drain() {
         std::optional<EncodeRequest> encode, prefetch;
         std::optional<DecodeRequest> decode;
         std::optional<StepsRequest> steps;
+        std::optional<EverythingRequest> everything;
         {
             std::lock_guard lock(m_mutex);
             if (m_pendingEngine) {
@@ -97,6 +126,9 @@ void InferenceWorker::drain() {
                 decode.swap(m_pendingDecode);
             } else if (!m_pendingSteps.isEmpty()) {
                 steps = m_pendingSteps.takeFirst();
+            } else if (m_pendingEverything) {
+                everything.swap(m_pendingEverything);
+                m_cancelEverything = false;
             } else if (m_pendingPrefetch) {
                 prefetch.swap(m_pendingPrefetch);
                 m_cancelPrefetch = false;
@@ -113,6 +145,8 @@ void InferenceWorker::drain() {
             runDecode(*decode);
         else if (steps)
             runSteps(*steps);
+        else if (everything)
+            runEverything(*everything);
         else if (prefetch)
             runEncode(*prefetch, true);
         if (encode) {
@@ -256,6 +290,40 @@ void InferenceWorker::runSteps(const StepsRequest& request) {
     out->result = std::move(result.value());
     out->milliseconds = double(timer.nsecsElapsed()) / 1e6;
     Q_EMIT stepsDecoded(out);
+}
+
+void InferenceWorker::runEverything(const EverythingRequest& request) {
+    const auto it = m_sessions.constFind(request.imageKey);
+    if (!m_engine || it == m_sessions.constEnd()) {
+        Q_EMIT everythingFailed(request.id, request.imageKey, tr("The image is not encoded"),
+                                false);
+        return;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    EncodeControl control;
+    control.cancel = &m_cancelEverything;
+    const quint64 id = request.id;
+    control.progress = [this, id](int done, int total) {
+        Q_EMIT everythingProgress(id, done, total);
+    };
+    auto result = m_engine->segmentEverything(*it.value(), toRgbImage(request.image),
+                                              request.params, control);
+    if (!result) {
+        Q_EMIT everythingFailed(request.id, request.imageKey,
+                                QString::fromStdString(result.error().message),
+                                result.error().kind == Error::Kind::Cancelled);
+        return;
+    }
+    auto out = std::make_shared<EverythingResult>();
+    out->requestId = request.id;
+    out->imageKey = request.imageKey;
+    out->result = std::move(result.value());
+    out->outlines.reserve(out->result.masks.size());
+    for (const AutoMask& mask : out->result.masks)
+        out->outlines.push_back(autoMaskOutline(mask));
+    out->milliseconds = double(timer.nsecsElapsed()) / 1e6;
+    Q_EMIT everythingDone(out);
 }
 
 }  // namespace samdesk

@@ -5,7 +5,8 @@
 //
 // Thread affinity: lives on the inference thread. The request*() and cancel*() methods are
 // thread-safe and meant for the UI thread; signals are emitted on the inference thread (connect
-// them queued). Order of work: engine change, then encode, then decode, then encoding ahead.
+// them queued). Order of work: engine change, then encode, then decode, then step decodes, then
+// segment everything, then encoding ahead.
 #pragma once
 
 #include <QHash>
@@ -40,6 +41,12 @@ public:
     void requestSteps(const StepsRequest& request);
     // Drops the step decodes not started yet.
     void cancelSteps();
+    // Segment everything on an encoded image, after the decodes waiting now; replaces a request
+    // not started yet.
+    void requestEverything(const EverythingRequest& request);
+    // Stops the running segment-everything (between encoder blocks and decoder batches) and
+    // drops a waiting one; everythingFailed(cancelled) follows for each.
+    void cancelEverything();
     // Encodes an image when nothing else is waiting; dropped when other work arrives.
     void requestPrefetch(const EncodeRequest& request);
     // Stops the running encode (between encoder blocks) and drops a waiting one.
@@ -64,6 +71,10 @@ Q_SIGNALS:
     void decoded(const samdesk::DecodeResultPtr& result);
     void stepsDecoded(const samdesk::DecodeResultPtr& result);
     void stepsFailed(quint64 requestId, const QString& imageKey, const QString& message);
+    void everythingProgress(quint64 requestId, int done, int total);
+    void everythingDone(const samdesk::EverythingResultPtr& result);
+    void everythingFailed(quint64 requestId, const QString& imageKey, const QString& message,
+                          bool cancelled);
     // `notEncoded`: there is no session for the image (encode it, then ask again).
     void decodeFailed(quint64 requestId, const QString& imageKey, const QString& message,
                       bool notEncoded);
@@ -75,6 +86,7 @@ private:
     void runEncode(const EncodeRequest& request, bool ahead);
     void runDecode(const DecodeRequest& request);
     void runSteps(const StepsRequest& request);
+    void runEverything(const EverythingRequest& request);
     void keepSession(const QString& key, std::shared_ptr<ImageSession> session);
 
     EngineFactory m_factory;
@@ -88,11 +100,13 @@ private:
     std::optional<DecodeRequest> m_pendingDecode;
     std::optional<EncodeRequest> m_pendingPrefetch;
     QList<StepsRequest> m_pendingSteps;
+    std::optional<EverythingRequest> m_pendingEverything;
     QString m_runningEncodeKey;  // the user encode in progress, if any
     bool m_drainScheduled = false;
 
     std::atomic<bool> m_cancelEncode{false};
     std::atomic<bool> m_cancelPrefetch{false};
+    std::atomic<bool> m_cancelEverything{false};
     std::atomic<int> m_decodesRun{0};
 };
 

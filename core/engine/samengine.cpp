@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 
+#include "core/sam/predictor/automaskgenerator.h"
 #include "core/sam/predictor/embeddingstore.h"
 #include "core/sam/predictor/imagepreprocessing.h"
 #include "core/sam/predictor/maskupscaler.h"
@@ -310,6 +311,48 @@ Expected<SegmentResult> SamEngine::predict(ImageSession& session, const PromptSe
     result.best = bestCandidate(result.candidates);
     if (pr.side != 4 * m_impl->predictor->config().gridSize())
         return Error::runtime("SAM: the decoder returned low-res logits of an unexpected size");
+    return result;
+}
+
+Expected<AutoMaskResult> SamEngine::segmentEverything(ImageSession& session, const RgbImage& image,
+                                                      const AutoMaskParams& params,
+                                                      const EncodeControl& control) {
+    auto* s = dynamic_cast<SamSession*>(&session);
+    if (!s || s->owner != this)
+        return Error::invalid("SAM: the image session belongs to another engine");
+    if (s->isRegion())
+        return Error::invalid("SAM: segment everything needs the whole image's session");
+    if (!image.complete() || image.width != s->width() || image.height != s->height())
+        return Error::invalid("SAM: the image is not the one the session encodes");
+    Impl& impl = *m_impl;
+    const ImageRegion whole{0, 0, image.width, image.height};
+    AutoMaskControl amg;
+    amg.progress = control.progress;
+    amg.cancel = control.cancel;
+    // The whole image is encoded already (the session); crops go through the embedding cache
+    // when there is one, so a second run with crop layers encodes nothing.
+    amg.encode = [&](Predictor& predictor, const ImageView& crop, const ImageRegion& region,
+                     const EncodeControl& encodeControl) -> Status {
+        if (region == whole) {
+            if (impl.loadedSession != s->id) {
+                if (auto st = predictor.setEmbedding(s->embedding); !st)
+                    return st;
+                impl.loadedSession = s->id;
+            }
+            if (encodeControl.progress)
+                encodeControl.progress(1, 1);
+            return {};
+        }
+        impl.loadedSession = 0;
+        if (impl.store) {
+            auto outcome = impl.store->encode(predictor, crop, encodeControl);
+            if (!outcome)
+                return outcome.error();
+            return {};
+        }
+        return predictor.setImage(crop, encodeControl);
+    };
+    auto result = AutoMaskGenerator(*impl.predictor, params).generate(viewOf(image), amg);
     return result;
 }
 

@@ -44,6 +44,9 @@ public:
                                                          const ImageRegion& region,
                                                          const EncodeControl& control) override;
     Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) override;
+    Expected<AutoMaskResult> segmentEverything(ImageSession& session, const RgbImage& image,
+                                               const AutoMaskParams& params,
+                                               const EncodeControl& control) override;
 
     // The checkpoint's description, with the device and load time filled in.
     const CheckpointReport& report() const;

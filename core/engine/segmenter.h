@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/automask.h"
 #include "core/common/expected.h"
 #include "core/common/prompts.h"
 #include "core/engine/logitmap.h"
@@ -134,6 +135,17 @@ public:
                                                                  const EncodeControl& control) {
         (void)image, (void)region, (void)control;
         return Error::invalid(name() + " cannot encode a region of an image");
+    }
+    // Segment everything (the original's automatic mask generator) on the image `session`
+    // encodes, a whole-image session of `image`: its embedding is used as it is; crop layers
+    // encode their crops. Progress counts encoder blocks and decoder batches; the cancel flag is
+    // checked between them. Errors: InvalidInput (bad parameters, a region session, an engine
+    // without it: the default), Cancelled, Runtime.
+    virtual Expected<AutoMaskResult> segmentEverything(ImageSession& session, const RgbImage& image,
+                                                       const AutoMaskParams& params,
+                                                       const EncodeControl& control) {
+        (void)session, (void)image, (void)params, (void)control;
+        return Error::invalid(name() + " cannot segment everything: load a SAM checkpoint");
     }
     // Fast, per prompt set. Errors: InvalidInput (no prompt, foreign session), Runtime.
     // Engines pay for their first prediction's one-time costs (kernels, allocations) when they

@@ -172,7 +172,7 @@ void TestAutoMask::matchesTheOriginal() {
         low.values.assign(values, values + std::size_t(decoded->side) * decoded->side);
         const auto logits = m_predictor->upscaleLogits(low, {W, H});
         QVERIFY(logits.ok());
-        const auto ours = m.toMask(), theirs = decodeMaskRle(counts, W, H);
+        const auto ours = m.toMask(), theirs = decodeColumnRle(counts, W, H);
         std::size_t differ = 0;
         for (std::size_t p = 0; p < ours.size(); ++p) {
             if (ours[p] == theirs[p])
@@ -310,7 +310,7 @@ void TestAutoMask::stabilityComparesInFloat32() {
     // The RLE of that mask placed at (2, 1) of a 12 x 6 image: column-major, zeros first.
     const auto counts = scan.rle(2, 1, 12, 6);
     QCOMPARE(rleArea(counts), std::int64_t(20));
-    const auto mask = decodeMaskRle(counts, 12, 6);
+    const auto mask = decodeColumnRle(counts, 12, 6);
     QCOMPARE(int(mask[1 * 12 + 2]), 1);
     QCOMPARE(int(mask[3 * 12 + 5]), 1);  // pixel 19 of the low-res: row 2, column 3
     QCOMPARE(int(mask[3 * 12 + 6]), 0);
@@ -336,7 +336,7 @@ void TestAutoMask::rleAndSmallRegions() {
         for (int x = 0; x < 3; ++x)
             m[std::size_t(y * W + x)] = !(x == 1 && y == 1);
     m[3 * W + 5] = 1;
-    QCOMPARE(decodeMaskRle(boxedMaskRle(m.data(), W, 0, 0, W, H, W, H), W, H), m);
+    QCOMPARE(decodeColumnRle(boxedMaskRle(m.data(), W, 0, 0, W, H, W, H), W, H), m);
     QCOMPARE(maskBox(m.data(), W, H), (MaskBox{0, 0, 5, 3}));
     auto filled = m;
     QVERIFY(removeSmallRegions(filled, W, H, 2, true));

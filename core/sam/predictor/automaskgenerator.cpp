@@ -33,7 +33,9 @@ struct Record {
     std::vector<std::uint32_t> counts;  // image-sized RLE
     MaskBox box;                        // inclusive; the crop's frame, then the image's
     float iou = 0, stability = 0;
-    double x = 0, y = 0;  // the point; the crop's frame, then the image's
+    double x = 0, y = 0;   // the point; the crop's frame, then the image's
+    int candidate = 0;     // of the decoder's three masks for the point
+    bool cleaned = false;  // changed by §6
     CropBox crop;
 };
 
@@ -80,55 +82,7 @@ void keepByNms(std::vector<Record>& records, const std::vector<float>& scores, d
     records = std::move(kept);
 }
 
-bool finite(double v) {
-    return std::isfinite(v);
-}
-
 }  // namespace
-
-Status checkAutoMaskParams(const AutoMaskParams& p) {
-    const bool grids = !p.pointGrids.empty();
-    if ((p.pointsPerSide > 0) == grids)
-        return Error::invalid(grids ? "points_per_side and point_grids are both set: give one"
-                                    : "points_per_side must be at least 1 (or give point_grids)");
-    if (p.cropNLayers < 0 || p.cropNLayers > 8)
-        return Error::invalid("crop_n_layers " + std::to_string(p.cropNLayers) +
-                              " is outside 0..8");
-    if (grids) {
-        if (p.pointGrids.size() < static_cast<std::size_t>(p.cropNLayers) + 1)
-            return Error::invalid("point_grids has " + std::to_string(p.pointGrids.size()) +
-                                  " grid(s); crop_n_layers " + std::to_string(p.cropNLayers) +
-                                  " needs one per layer (" + std::to_string(p.cropNLayers + 1) +
-                                  ")");
-        for (std::size_t k = 0; k < p.pointGrids.size(); ++k)
-            for (const auto& xy : p.pointGrids[k])
-                if (!(xy[0] >= 0 && xy[0] <= 1 && xy[1] >= 0 && xy[1] <= 1))
-                    return Error::invalid("point_grids[" + std::to_string(k) +
-                                          "] has a point outside [0, 1] x [0, 1]");
-    }
-    if (p.pointsPerBatch < 1)
-        return Error::invalid("points_per_batch must be at least 1");
-    if (p.cropNPointsDownscaleFactor < 1)
-        return Error::invalid("crop_n_points_downscale_factor must be at least 1");
-    if (!(p.cropOverlapRatio >= 0 && p.cropOverlapRatio < 1))
-        return Error::invalid("crop_overlap_ratio must be in [0, 1)");
-    if (p.minMaskRegionArea < 0)
-        return Error::invalid("min_mask_region_area must not be negative");
-    const std::pair<const char*, double> numbers[] = {
-        {"pred_iou_thresh", p.predIouThresh},
-        {"stability_score_thresh", p.stabilityScoreThresh},
-        {"stability_score_offset", p.stabilityScoreOffset},
-        {"box_nms_thresh", p.boxNmsThresh},
-        {"crop_nms_thresh", p.cropNmsThresh}};
-    for (const auto& [name, value] : numbers)
-        if (!finite(value))
-            return Error::invalid(std::string(name) + " must be a finite number");
-    return {};
-}
-
-std::vector<std::uint8_t> AutoMask::toMask() const {
-    return decodeMaskRle(counts, width, height);
-}
 
 AutoMaskGenerator::AutoMaskGenerator(Predictor& predictor, AutoMaskParams params)
     : m_predictor(predictor), m_params(std::move(params)) {}
@@ -257,6 +211,7 @@ Expected<AutoMaskResult> AutoMaskGenerator::generate(const ImageView& image,
                     r.stability = stability;
                     r.x = points[static_cast<std::size_t>(b)].x;
                     r.y = points[static_cast<std::size_t>(b)].y;
+                    r.candidate = j;
                     made[static_cast<std::size_t>(i)] = std::move(r);
                 });
                 for (const std::int64_t n : nearCut)
@@ -298,7 +253,7 @@ Expected<AutoMaskResult> AutoMaskGenerator::generate(const ImageView& image,
             std::vector<MaskBox> boxes(records.size());
             std::vector<std::vector<std::uint32_t>> changedCounts(records.size());
             for (std::size_t i = 0; i < records.size(); ++i) {
-                std::vector<std::uint8_t> mask = decodeMaskRle(records[i].counts, W, H);
+                std::vector<std::uint8_t> mask = decodeColumnRle(records[i].counts, W, H);
                 const bool holes = removeSmallRegions(mask, W, H, p.minMaskRegionArea, true);
                 const bool islands = removeSmallRegions(mask, W, H, p.minMaskRegionArea, false);
                 const bool changed = holes || islands;
@@ -326,6 +281,7 @@ Expected<AutoMaskResult> AutoMaskGenerator::generate(const ImageView& image,
                 if (scores[i] == 0.0f) {
                     records[i].counts = std::move(changedCounts[i]);
                     records[i].box = boxes[i];
+                    records[i].cleaned = true;
                 }
                 kept.push_back(std::move(records[i]));
             }
@@ -351,6 +307,8 @@ Expected<AutoMaskResult> AutoMaskGenerator::generate(const ImageView& image,
         m.pointY = r.y;
         m.stabilityScore = r.stability;
         m.cropBox = {r.crop.x0, r.crop.y0, r.crop.width(), r.crop.height()};
+        m.candidate = r.candidate;
+        m.cleaned = r.cleaned;
         result.masks.push_back(std::move(m));
     }
     stats.maskSeconds = secondsSince(started) - stats.encodeSeconds - stats.decodeSeconds;

@@ -66,25 +66,6 @@ std::vector<std::uint32_t> boxedMaskRle(const std::uint8_t* pixels, std::size_t 
     return runs.finish();
 }
 
-std::vector<std::uint8_t> decodeMaskRle(const std::vector<std::uint32_t>& counts, int width,
-                                        int height) {
-    std::vector<std::uint8_t> mask(static_cast<std::size_t>(width) * height, 0);
-    std::uint64_t index = 0;  // column-major: x * height + y
-    bool value = false;
-    for (const std::uint32_t c : counts) {
-        if (value) {
-            for (std::uint64_t k = index; k < index + c; ++k) {
-                const std::uint64_t x = k / static_cast<std::uint64_t>(height);
-                const std::uint64_t y = k % static_cast<std::uint64_t>(height);
-                mask[y * static_cast<std::uint64_t>(width) + x] = 1;
-            }
-        }
-        index += c;
-        value = !value;
-    }
-    return mask;
-}
-
 std::int64_t rleArea(const std::vector<std::uint32_t>& counts) {
     std::int64_t area = 0;
     for (std::size_t i = 1; i < counts.size(); i += 2)

@@ -29,10 +29,6 @@ std::vector<std::uint32_t> boxedMaskRle(const std::uint8_t* pixels, std::size_t 
                                         int boxY, int boxWidth, int boxHeight, int imageWidth,
                                         int imageHeight);
 
-// width x height bytes (0/1) from the counts (which must add up to width * height).
-std::vector<std::uint8_t> decodeMaskRle(const std::vector<std::uint32_t>& counts, int width,
-                                        int height);
-
 // The number of set pixels: the counts at odd positions.
 std::int64_t rleArea(const std::vector<std::uint32_t>& counts);
 

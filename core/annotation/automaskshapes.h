@@ -1,0 +1,25 @@
+// The automatic mask generator's records (core/common/automask.h) as annotation values: the
+// mask as a BinaryMask, and its outline for display. Both work on the record's box only, so a
+// small proposal on a 48 MP photo costs its own pixels, not the photo's.
+#pragma once
+
+#include <vector>
+
+#include "core/annotation/binarymask.h"
+#include "core/annotation/polygon.h"
+#include "core/common/automask.h"
+
+namespace samdesk {
+
+// The record's mask at the image's size (width x height).
+BinaryMask autoMaskToBinary(const AutoMask& mask);
+
+// The record's mask inside its box (bbox[2] + 1 x bbox[3] + 1 pixels; the box's top-left pixel
+// is (bbox[0], bbox[1])). Null for an empty record.
+BinaryMask autoMaskBoxCrop(const AutoMask& mask);
+
+// The outer rings of the mask's parts in image pixels, on pixel edges (polygon.h's
+// CentreSampling), simplified by `tolerance` pixels (0: exact); holes are left out.
+std::vector<Polygon> autoMaskOutline(const AutoMask& mask, double tolerance = 1.0);
+
+}  // namespace samdesk
