@@ -459,13 +459,9 @@ int AnnotationDocument::rerunObjects(const QList<int>& ids, bool includeHandEdit
         const AnnotationObject* o = m_annotations->find(id);
         if (o->handEdited && !includeHandEdited)
             continue;
-        PromptState state;
-        for (const PromptPoint& p : o->prompts->points)
-            state.points.append(PromptPointItem{1, p});
-        state.box = o->prompts->box;
         StepsRequest request;
         request.id = m_nextRerunId++;
-        request.imageKey = m_prediction->sessionKeyFor(state);
+        request.imageKey = m_prediction->sessionKeyFor(o->prompts->points, o->prompts->box);
         request.steps = rerunSteps(*o->prompts);
         m_rerunPending.insert(request.id, id);
         m_session->worker()->requestSteps(request);

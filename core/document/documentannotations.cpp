@@ -121,8 +121,9 @@ void DocumentAnnotations::setObjectVisible(int id, bool visible) {
 void DocumentAnnotations::applyObjects(const QVector<ObjectUpdate>& updates) {
     auto& objs = m_annotations.objects;
     for (const ObjectUpdate& u : updates) {
-        if (!u.object || !m_annotations.find(u.id) ||
-            !(m_annotations.find(u.id)->mask == u.object->mask))
+        if (u.object && !u.rle.empty())
+            m_savedRle[u.id] = u.rle;
+        else
             m_savedRle.erase(u.id);
         auto it = std::find_if(objs.begin(), objs.end(),
                                [&](const AnnotationObject& o) { return o.id == u.id; });

@@ -68,6 +68,10 @@ public:
         int id = 0;
         int index = -1;
         std::optional<AnnotationObject> object;  // nullopt: remove
+        // The object's mask as BinaryMask::toRleString() writes it, when the caller has it (an
+        // undo step keeps masks so): the autosave then writes it without encoding the mask.
+        // Empty: encoded on the next save.
+        std::string rle;
     };
     void applyObjects(const QVector<ObjectUpdate>& updates);
     // Writes `patch` into object `id`'s mask at (x, y) and sets its hand-edited mark.
@@ -92,8 +96,9 @@ private:
     bool m_dirtyObjects = false;
     bool m_dirtyLabels = false;
     QTimer m_saveTimer;
-    // Each object's mask RLE as last saved, dropped when its mask changes: an autosave after a
-    // stroke encodes the one mask that changed, not every mask of a 48 MP photo.
+    // Each object's mask RLE, made by a save or handed in with an undo step, dropped when its
+    // mask changes otherwise: an autosave after a stroke encodes the one mask that changed, not
+    // every mask of a 48 MP photo.
     std::unordered_map<int, std::string> m_savedRle;
     QUndoStack m_undo;
 };

@@ -180,17 +180,25 @@ void DocumentPrediction::scheduleDecode() {
 }
 
 QString DocumentPrediction::sessionKeyFor(const PromptState& state) const {
+    std::vector<PromptPoint> points;
+    points.reserve(std::size_t(state.points.size()));
+    for (const auto& p : state.points)
+        points.push_back(p.point);
+    return sessionKeyFor(points, state.box);
+}
+
+QString DocumentPrediction::sessionKeyFor(const std::vector<PromptPoint>& points,
+                                          const std::optional<PromptBox>& box) const {
     // The region's encoding when it is ready and every prompt lies inside it; else the image's.
-    if (!m_session->regionReady() || state.isEmpty())
+    if (!m_session->regionReady() || (points.empty() && !box))
         return m_session->imageKey();
     // The engine's own test (promptsInRegion refuses what this lets through otherwise).
     const QRect q = m_session->region();
     const ImageRegion r{q.x(), q.y(), q.width(), q.height()};
-    for (const auto& p : state.points)
-        if (!r.contains(p.point.x, p.point.y))
+    for (const PromptPoint& p : points)
+        if (!r.contains(p.x, p.y))
             return m_session->imageKey();
-    if (state.box &&
-        (!r.contains(state.box->x0, state.box->y0) || !r.contains(state.box->x1, state.box->y1)))
+    if (box && (!r.contains(box->x0, box->y0) || !r.contains(box->x1, box->y1)))
         return m_session->imageKey();
     return m_session->regionKey();
 }

@@ -68,6 +68,8 @@ public:
     // The embedding prompts decode against: the region's when it is ready and every prompt lies
     // inside it, else the whole image's (DocumentSession keys).
     QString sessionKeyFor(const PromptState& state) const;
+    QString sessionKeyFor(const std::vector<PromptPoint>& points,
+                          const std::optional<PromptBox>& box) const;
 
     CombineMode combineMode() const { return m_combineMode; }
     void setCombineMode(CombineMode mode);

@@ -47,8 +47,10 @@ void ObjectsCommand::apply(bool after) {
         DocumentAnnotations::ObjectUpdate u;
         u.id = e.id;
         u.index = e.index;
-        if (target)
+        if (target) {
             u.object = unpack(*target);
+            u.rle = target->rle;
+        }
         updates.append(std::move(u));
     }
     m_document->applyObjects(updates);

@@ -7,6 +7,7 @@
 
 #include "core/document/documentannotations.h"
 #include "core/document/documentsession.h"
+#include "core/document/objectscommand.h"
 #include "testimages.h"
 #include "tests/annotation/testmasks.h"
 
@@ -39,6 +40,7 @@ class TestDocumentAnnotations : public QObject {
 private Q_SLOTS:
     void init();
     void applyAndSave();
+    void undoStepsSaveTheirMasks();
     void labelsWithTheirObjects();
     void wrongSizeFileIsNotShown();
 
@@ -114,6 +116,42 @@ void TestDocumentAnnotations::applyAndSave() {
     QVERIFY(again.find(2)->mask == box(100, 50, 6, 6));
     QCOMPARE(int(again.find(3)->mask.area()), 4);
     QCOMPARE(again.undoStack()->count(), 0);
+}
+
+// An undo step hands its masks' RLE to the autosave (no encoding): what is written after each undo
+// and redo is the mask shown then, read back bit for bit.
+void TestDocumentAnnotations::undoStepsSaveTheirMasks() {
+    auto session = sessionAt(0);
+    QVERIFY(session);
+    DocumentAnnotations annotations(session.get());
+    annotations.loadForCurrentImage();
+    const auto savedMask = [&](int id) {
+        annotations.flush();
+        DocumentAnnotations reader(session.get());
+        reader.loadForCurrentImage();
+        const AnnotationObject* o = reader.find(id);
+        return o ? o->mask : BinaryMask();
+    };
+    const BinaryMask first = box(10, 20, 30, 40), second = box(50, 60, 7, 9);
+    ObjectsCommand::Change add;
+    add.id = 1;
+    add.after = object(1, "object", first);
+    annotations.undoStack()->push(new ObjectsCommand(&annotations, "add", {add}));
+    QVERIFY(savedMask(1) == first);
+    ObjectsCommand::Change edit;
+    edit.id = 1;
+    edit.before = object(1, "object", first);
+    edit.after = object(1, "object", second);
+    annotations.undoStack()->push(new ObjectsCommand(&annotations, "edit", {edit}));
+    QVERIFY(savedMask(1) == second);
+    annotations.undoStack()->undo();
+    QVERIFY(annotations.find(1)->mask == first);
+    QVERIFY(savedMask(1) == first);
+    annotations.undoStack()->redo();
+    QVERIFY(savedMask(1) == second);
+    // A direct update without an RLE is encoded on save.
+    annotations.applyObjects({{1, -1, object(1, "object", box(0, 0, 3, 3))}});
+    QCOMPARE(int(savedMask(1).area()), 9);
 }
 
 void TestDocumentAnnotations::labelsWithTheirObjects() {
