@@ -1,20 +1,14 @@
 // bench --everything (see bencheverything.h).
 #include "app/cli/bencheverything.h"
 
-#include <sys/resource.h>
-
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "app/cli/amgoptions.h"
-#include "app/cli/clock.h"
+#include "app/cli/benchreport.h"
 #include "core/sam/predictor/automaskgenerator.h"
-#include "core/sam/runtime/fastgemm.h"
-#include "core/sam/runtime/runtimeinfo.h"
 
 namespace samdesk::cli {
 
@@ -25,31 +19,21 @@ int benchEverything(const Args& args, Predictor& predictor, const ImageFile& ima
         return fail(params.error().message);
     AutoMaskGenerator generator(predictor, *params);
     std::vector<AutoMaskResult> runs;
-    std::vector<double> totals;
-    for (long long i = 0; i < repeats; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
+    auto timed = timeRepeats(repeats, [&]() -> Status {
         auto result = generator.generate(image.view());
         if (!result)
-            return fail(imageName + ": " + withFlagNames(result.error().message));
-        totals.push_back(secondsSince(t0));
+            return result.error();
         runs.push_back(std::move(result.value()));
-    }
-    const RuntimeInfo info = collectRuntimeInfo();
-    const PredictorOptions& used = predictor.options();
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const double peakMb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+        return {};
+    });
+    if (!timed)
+        return fail(imageName + ": " + withFlagNames(timed.error().message));
+    const std::vector<double>& totals = timed.value();
+    const double peakMb = peakRssMb();
+    const BenchSubject subject{args,         predictor,   imageName,           image.width,
+                               image.height, loadSeconds, collectRuntimeInfo()};
     if (args.flag("json")) {
-        nlohmann::json j;
-        j["checkpoint"] = *args.value("checkpoint");
-        j["variant"] = predictor.config().variant;
-        j["image"] = imageName;
-        j["image_size"] = {image.width, image.height};
-        j["device"] = used.device;
-        j["dtype"] = used.dtype;
-        j["threads"] = info.threads;
-        j["cpu"] = info.cpu.modelName;
-        j["load_s"] = loadSeconds;
+        nlohmann::json j = benchJsonHead(subject);
         j["params"] = autoMaskParamsJson(*params);
         j["runs"] = nlohmann::json::array();
         for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -67,14 +51,7 @@ int benchEverything(const Args& args, Predictor& predictor, const ImageFile& ima
         std::cout << j.dump(2) << "\n";
         return 0;
     }
-    std::printf("checkpoint   %s (%s)\n", args.value("checkpoint")->c_str(),
-                predictor.config().variant.c_str());
-    std::printf("image        %s, %d x %d\n", imageName.c_str(), image.width, image.height);
-    std::printf("device       %s, dtype %s, %d thread(s), libtorch %s, GEMM %s\n",
-                used.device.c_str(), used.dtype.c_str(), info.threads, info.torchVersion.c_str(),
-                gemm::backendName());
-    std::printf("cpu          %s\n", info.cpu.modelName.c_str());
-    std::printf("load_s       %.3f\n", loadSeconds);
+    printBenchHead(subject);
     std::printf(
         "everything   points_per_side %d, pred_iou_thresh %g, stability_score_thresh %g, "
         "crop_n_layers %d\n",

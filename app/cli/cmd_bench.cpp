@@ -1,7 +1,5 @@
 // samdesk-cli bench: load, encode and click timings of one checkpoint on this machine
 // (docs/performance.md collects its output).
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "app/cli/amgoptions.h"
 #include "app/cli/args.h"
 #include "app/cli/bencheverything.h"
+#include "app/cli/benchreport.h"
 #include "app/cli/clock.h"
 #include "app/cli/commands.h"
 #include "app/cli/modeloptions.h"
@@ -44,18 +43,6 @@ const char* kBenchHelp =
     "all cores). Exit status 2 on error.\n\n"
     "--everything times the automatic mask generator instead (samdesk-cli everything, its\n"
     "parameter flags apply): per run (default 1) the encoder and everything after it.\n";
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n == 0 ? 0.0 : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-double peakRssMb() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
-}
 
 // Smooth shapes and gradients with some texture: deterministic, and not a flat image that a
 // model could treat specially.
@@ -132,14 +119,15 @@ int runBench(const Argv& argv) {
         if (args.value(name))
             return fail("--" + name + " goes with --everything");
 
-    std::vector<double> encodeSeconds;
-    for (long long i = 0; i < repeats.value_or(3); ++i) {
-        t0 = std::chrono::steady_clock::now();
+    auto encoded = timeRepeats(repeats.value_or(3), [&]() -> Status {
         if (auto st = predictor.setImage(image.view()); !st)
-            return fail(imageName + ": " + st.error().message);
+            return st;
         synchronizeDevice(predictor.options().device);
-        encodeSeconds.push_back(secondsSince(t0));
-    }
+        return {};
+    });
+    if (!encoded)
+        return fail(imageName + ": " + encoded.error().message);
+    const std::vector<double>& encodeSeconds = encoded.value();
 
     // 20 clicks anywhere in the image, the same on every run.
     std::mt19937 rng(20240607);
@@ -164,21 +152,12 @@ int runBench(const Argv& argv) {
         predictMs.push_back(secondsSince(t0) * 1000);
     }
 
-    const RuntimeInfo info = collectRuntimeInfo();
-    const PredictorOptions& used = predictor.options();
+    const BenchSubject subject{args,         predictor,   imageName,           image.width,
+                               image.height, loadSeconds, collectRuntimeInfo()};
     if (args.flag("json")) {
-        nlohmann::json j;
-        j["checkpoint"] = *args.value("checkpoint");
-        j["variant"] = predictor.config().variant;
-        j["image"] = imageName;
-        j["image_size"] = {image.width, image.height};
-        j["device"] = used.device;
-        j["dtype"] = used.dtype;
-        j["threads"] = info.threads;
-        j["torch_version"] = info.torchVersion;
+        nlohmann::json j = benchJsonHead(subject);
+        j["torch_version"] = subject.runtime.torchVersion;
         j["gemm"] = gemm::backendName();
-        j["cpu"] = info.cpu.modelName;
-        j["load_s"] = loadSeconds;
         j["encode_s"] = {{"median", median(encodeSeconds)}, {"runs", encodeSeconds}};
         j["decode_ms"] = {{"median", median(decodeMs)}, {"runs", decodeMs}};
         j["predict_ms"] = {{"median", median(predictMs)}, {"runs", predictMs}};
@@ -186,14 +165,7 @@ int runBench(const Argv& argv) {
         std::cout << j.dump(2) << "\n";
         return 0;
     }
-    std::printf("checkpoint   %s (%s)\n", args.value("checkpoint")->c_str(),
-                predictor.config().variant.c_str());
-    std::printf("image        %s, %d x %d\n", imageName.c_str(), image.width, image.height);
-    std::printf("device       %s, dtype %s, %d thread(s), libtorch %s, GEMM %s\n",
-                used.device.c_str(), used.dtype.c_str(), info.threads, info.torchVersion.c_str(),
-                gemm::backendName());
-    std::printf("cpu          %s\n", info.cpu.modelName.c_str());
-    std::printf("load_s       %.3f\n", loadSeconds);
+    printBenchHead(subject);
     std::printf("encode_s     median %.3f, runs", median(encodeSeconds));
     for (double s : encodeSeconds)
         std::printf(" %.3f", s);

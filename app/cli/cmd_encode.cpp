@@ -3,9 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -15,6 +13,7 @@
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "app/cli/imagelist.h"
+#include "app/cli/interrupt.h"
 #include "app/cli/modeloptions.h"
 #include "core/cache/shardplan.h"
 #include "core/sam/predictor/embeddingstore.h"
@@ -47,12 +46,6 @@ const char* kEncodeHelp =
     "A progress bar with ETA on a terminal, one line per image otherwise. Unreadable images\n"
     "are reported and skipped. Exit status: 0 when every image is cached, 2 when some failed\n"
     "(or on a usage error), 130 when interrupted (Ctrl-C; finished entries are kept).\n";
-
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void onInterrupt(int) {
-    g_interrupted.store(true);
-}
 
 class Progress {
 public:
@@ -165,12 +158,11 @@ int runEncode(const Argv& argv) {
                 predictor.options().dtype.c_str(), args.value("cache")->c_str());
     std::fflush(stdout);
 
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);  // Slurm and Kubernetes stop jobs with SIGTERM
+    installInterruptHandlers();
     Progress progress(mine.size(), isatty(STDOUT_FILENO) == 1);
     std::size_t encoded = 0, skipped = 0, failed = 0;
     const auto start = std::chrono::steady_clock::now();
-    for (std::size_t i = 0; i < mine.size() && !g_interrupted.load(); ++i) {
+    for (std::size_t i = 0; i < mine.size() && !interrupted(); ++i) {
         const std::string& name = mine[i];
         const fs::path path = fs::path(name).is_absolute() ? fs::path(name) : dataset->root / name;
         progress.update(i, 0.0, name);
@@ -189,7 +181,7 @@ int runEncode(const Argv& argv) {
             continue;
         }
         EncodeControl control;
-        control.cancel = &g_interrupted;
+        control.cancel = interruptFlag();
         control.progress = [&](int done, int total) {
             progress.update(i, static_cast<double>(done) / total, name);
         };
@@ -221,10 +213,8 @@ int runEncode(const Argv& argv) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%zu encoded, %zu already cached, %zu failed, %zu not reached, in %s\n", encoded,
                 skipped, failed, mine.size() - encoded - skipped - failed, duration(total).c_str());
-    if (g_interrupted.load()) {
-        std::fprintf(stderr, "interrupted: run again with --resume to continue\n");
-        return 130;
-    }
+    if (interrupted())
+        return exitInterrupted("run again with --resume to continue");
     if (failed > 0)
         return fail(std::to_string(failed) + " image(s) could not be encoded (see above)");
     return 0;

@@ -65,4 +65,25 @@ std::vector<Polygon> autoMaskOutline(const AutoMask& mask, double tolerance) {
     return rings;
 }
 
+AnnotationObject autoMaskObject(const AutoMask& mask, int id, const std::string& label,
+                                const std::string& engine, const std::string& fingerprint) {
+    AnnotationObject object;
+    object.id = id;
+    object.label = label;
+    object.mask = autoMaskToBinary(mask);
+    object.source = source::kEverything;
+    object.score = mask.predictedIou;
+    const bool wholeImage = mask.cropBox[0] == 0 && mask.cropBox[1] == 0 &&
+                            mask.cropBox[2] == mask.width && mask.cropBox[3] == mask.height;
+    if (wholeImage && !mask.cleaned) {
+        ObjectPrompts prompts;
+        prompts.points.push_back({mask.pointX, mask.pointY, true});
+        prompts.candidate = mask.candidate;
+        prompts.engine = engine;
+        prompts.checkpoint = fingerprint;
+        object.prompts = std::move(prompts);
+    }
+    return object;
+}
+
 }  // namespace samdesk

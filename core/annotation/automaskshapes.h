@@ -5,7 +5,10 @@
 
 #include <vector>
 
+#include <string>
+
 #include "core/annotation/binarymask.h"
+#include "core/annotation/imageannotations.h"
 #include "core/annotation/polygon.h"
 #include "core/common/automask.h"
 
@@ -21,5 +24,13 @@ BinaryMask autoMaskBoxCrop(const AutoMask& mask);
 // The outer rings of the mask's parts in image pixels, on pixel edges (polygon.h's
 // CentreSampling), simplified by `tolerance` pixels (0: exact); holes are left out.
 std::vector<Polygon> autoMaskOutline(const AutoMask& mask, double tolerance = 1.0);
+
+// The record as object `id` with `label`, as the app's Accept and the CLI's --into-annotations
+// make it: its mask, source "everything", its predicted IoU as the score; and when it is a mask
+// of the whole image's grid that no clean-up changed, its point as the prompts (what a multimask
+// click there gives as that candidate: reselection and Re-run SAM then work on it), made by
+// `engine` ("SAM vit_b") with the checkpoint of `fingerprint`. Other records keep no prompts.
+AnnotationObject autoMaskObject(const AutoMask& mask, int id, const std::string& label,
+                                const std::string& engine, const std::string& fingerprint);
 
 }  // namespace samdesk

@@ -43,11 +43,6 @@ private:
     QList<int> m_objectIds;
 };
 
-bool wholeImageCrop(const AutoMask& m) {
-    return m.cropBox[0] == 0 && m.cropBox[1] == 0 && m.cropBox[2] == m.width &&
-           m.cropBox[3] == m.height;
-}
-
 }  // namespace
 
 DocumentProposals::DocumentProposals(DocumentSession* session, DocumentAnnotations* annotations,
@@ -147,6 +142,8 @@ void DocumentProposals::onDone(const EverythingResultPtr& result) {
     m_proposals.clear();
     m_proposals.reserve(int(result->result.masks.size()));
     for (std::size_t i = 0; i < result->result.masks.size(); ++i) {
+        if (result->result.masks[i].area == 0)
+            continue;  // nothing to show or accept (a clean-up can empty a mask)
         Proposal p;
         p.mask = result->result.masks[i];
         if (i < result->outlines.size())
@@ -245,23 +242,9 @@ QList<int> DocumentProposals::accept(const QList<int>& indices) {
     int nextId = m_annotations->annotations().nextObjectId();
     for (const int i : chosen) {
         const AutoMask& m = m_proposals[i].mask;
-        AnnotationObject object;
-        object.id = nextId++;
-        object.label = labelName.toStdString();
-        object.mask = autoMaskToBinary(m);
-        object.source = source::kEverything;
-        object.score = m.predictedIou;
-        // A mask of the whole image's grid that was not cleaned up is what a click at its
-        // point gives: its prompts let Re-run SAM and reselection work on it.
-        if (wholeImageCrop(m) && !m.cleaned) {
-            ObjectPrompts kept;
-            kept.points.push_back({m.pointX, m.pointY, true});
-            kept.candidate = m.candidate;
-            kept.engine = engine.name.toStdString();
-            if (engine.report)
-                kept.checkpoint = engine.report->fingerprint;
-            object.prompts = std::move(kept);
-        }
+        AnnotationObject object =
+            autoMaskObject(m, nextId++, labelName.toStdString(), engine.name.toStdString(),
+                           engine.report ? engine.report->fingerprint : std::string());
         ObjectsCommand::Change change;
         change.id = object.id;
         change.after = std::move(object);
