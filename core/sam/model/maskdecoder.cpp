@@ -112,14 +112,14 @@ torch::Tensor MaskDecoderImpl::upscaledMasks(const torch::Tensor& image, const t
                                normBias.data_ptr<float>(), static_cast<float>(m_upscaleNorm->eps),
                                rows, nullptr);
     });
-    kernels::geluInPlace(pixels1.data_ptr<float>(), pixels1.numel());
+    at::gelu_(pixels1);
     auto y2 = torch::empty({4 * G * G, 4 * c2});
     gemm::multiply(gemm::Inputs::Float32, false, 4 * G * G, 4 * c2, c1, 1.0f,
                    pixels1.data_ptr<float>(), c1, m_packed2.data_ptr<float>(), 4 * c2, 0.0f,
                    y2.data_ptr<float>(), 4 * c2);
     auto pixels2 = y2.view({16 * G * G, c2});
     pixels2.add_(m_deconv2->bias);
-    kernels::geluInPlace(pixels2.data_ptr<float>(), pixels2.numel());
+    at::gelu_(pixels2);
     auto masks = torch::empty({16 * G * G, T});
     gemm::multiply(gemm::Inputs::Float32, true, 16 * G * G, T, c2, 1.0f, pixels2.data_ptr<float>(),
                    c2, hyper.data_ptr<float>(), c2, 0.0f, masks.data_ptr<float>(), T);
