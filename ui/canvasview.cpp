@@ -1,5 +1,6 @@
 // The canvas: scene layers kept in step with the document, zoom and coordinates. Mouse and key
-// input are in canvasview_input.cpp.
+// input are in canvasview_input.cpp, the review of segment everything's proposals in
+// canvasview_review.cpp.
 #include "ui/canvasview.h"
 
 #include <QCursor>
@@ -75,6 +76,7 @@ CanvasView::CanvasView(AnnotationDocument* document, QWidget* parent)
     m_regionItem->setZValue(8);
     m_regionItem->hide();
     createBrushItems();
+    createReviewItems();
     connect(document->session(), &DocumentSession::regionChanged, this, [this] {
         const QRect r = m_document->session()->region();
         m_regionItem->setRect(QRectF(r));
@@ -128,6 +130,7 @@ void CanvasView::onImageChanged() {
     rebuildObjects();
     rebuildMask();
     rebuildPrompts();
+    rebuildProposals();
     zoomToFit();
 }
 

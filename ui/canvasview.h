@@ -5,6 +5,10 @@
 //   it (Delete removes it); wheel = zoom around the cursor; middle drag or Space+drag = pan.
 // The Brush and Eraser tools paint the selected object by hand (canvasview_brush.cpp): a drag is
 // one stroke (Shift: erase), Ctrl+wheel sizes the brush, Esc cancels the stroke.
+// While segment everything's proposals are pending, the mouse reviews them instead, whatever the
+// tool (canvasview_review.cpp): click = accept the proposal under the cursor (current label),
+// right click or Alt+click = reject it, drag = accept those inside the rectangle, Shift+drag (or
+// a right drag) = reject them; the one under the cursor is filled. Panning and zooming stay.
 // The scene is in original image pixels, so zooming and panning never move the prompts.
 #pragma once
 
@@ -26,6 +30,7 @@ class AnnotationDocument;
 class ObjectsLayer;
 class OverlayItem;
 class PromptMarkerItem;
+class ProposalsLayer;
 class StrokePreviewItem;
 
 class CanvasView : public QGraphicsView {
@@ -63,6 +68,10 @@ public:
 
     // The kept objects as drawn (tests look at what a change repainted).
     const ObjectsLayer* objectsLayer() const { return m_objectsItem; }
+    // Segment everything's pending proposals as drawn.
+    const ProposalsLayer* proposalsLayer() const { return m_proposalsItem; }
+    // True while proposals are pending: the mouse reviews them (see above).
+    bool reviewing() const;
 
     // The current mask as drawn: an overlay at the screen's resolution whose edge pixels are the
     // outline, and the part of the image (image pixels) it covers. For tests.
@@ -115,7 +124,8 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
-    enum class Drag { None, Pending, Box, Pan, Marker, Stroke };
+    // ReviewPending: a press while reviewing, not yet a drag; ReviewBox: its rectangle.
+    enum class Drag { None, Pending, Box, Pan, Marker, Stroke, ReviewPending, ReviewBox };
 
     void onImageChanged();
     void rebuildObjects();
@@ -140,6 +150,13 @@ private:
     void extendStroke(QPointF imagePos);
     void finishStroke(QPointF imagePos);
     QBrush strokeFill(bool erase) const;
+    // Reviewing proposals (canvasview_review.cpp).
+    void createReviewItems();
+    void rebuildProposals();
+    void beginReview(QMouseEvent* event);
+    void moveReview(QMouseEvent* event, QPointF imagePos);
+    void finishReview(QMouseEvent* event, Drag drag);
+    void updateReviewHover(QPointF imagePos);
 
     AnnotationDocument* m_document;
     QGraphicsScene* m_scene;
@@ -181,6 +198,11 @@ private:
     bool m_awaitingReleasePaint = false;
     int m_releasedObject = 0;
     QRect m_strokeChange;  // while a stroke is applied: the only part of the masks it changes
+
+    ProposalsLayer* m_proposalsItem = nullptr;
+    QGraphicsRectItem* m_reviewBand = nullptr;  // the review's rectangle (green: accept)
+    bool m_reviewReject = false;                // the press rejects (right button, Alt, Shift)
+    QPoint m_hoverPixel{-1, -1};                // the image pixel the hover was looked up for
 };
 
 }  // namespace samdesk

@@ -1,11 +1,13 @@
-// The canvas's input: mouse presses, drags and releases turned into prompts or brush strokes,
-// panning, Space, Esc during a stroke.
+// The canvas's input: mouse presses, drags and releases turned into prompts or brush strokes (or,
+// while proposals are pending, into their review: canvasview_review.cpp), panning, Space, Esc
+// during a stroke.
 #include <QKeyEvent>
 #include <QScrollBar>
 
 #include "core/document/annotationdocument.h"
 #include "ui/canvasview.h"
 #include "ui/promptmarkeritem.h"
+#include "ui/proposalslayer.h"
 
 namespace samdesk {
 
@@ -32,6 +34,11 @@ void CanvasView::mousePressEvent(QMouseEvent* event) {
     if (m_document->session()->image().isNull() ||
         (event->button() != Qt::LeftButton && event->button() != Qt::RightButton))
         return;
+    // Pending proposals take the mouse from every tool until they are reviewed.
+    if (reviewing()) {
+        beginReview(event);
+        return;
+    }
     if (brushTool()) {
         updateBrushCursor(imagePointAt(pos), true);
         // Shift held erases with the brush; the eraser always erases.
@@ -75,7 +82,8 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event) {
     const QPoint pos = event->position().toPoint();
     const QPointF imagePos = imagePointAt(pos);
     Q_EMIT cursorMoved(imagePos, insideImage(imagePos));
-    if (brushTool())
+    const bool review = reviewing();
+    if (brushTool() && !review)
         updateBrushCursor(imagePos, m_drag != Drag::Pan);
     switch (m_drag) {
         case Drag::Pan: {
@@ -114,7 +122,15 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event) {
         case Drag::Stroke:
             extendStroke(imagePos);
             break;
+        case Drag::ReviewPending:
+        case Drag::ReviewBox:
+            moveReview(event, imagePos);
+            break;
         case Drag::None:
+            if (review) {
+                updateReviewHover(imagePos);
+                break;
+            }
             if (brushTool())
                 break;  // no hover preview while painting by hand
             if (insideImage(imagePos) && !(event->buttons() & Qt::AllButtons))
@@ -162,6 +178,10 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
             updateBrushCursor(p, true);
             break;
         }
+        case Drag::ReviewPending:
+        case Drag::ReviewBox:
+            finishReview(event, drag);
+            break;
         case Drag::Marker:
         case Drag::None:
             break;
@@ -228,6 +248,8 @@ void CanvasView::keyReleaseEvent(QKeyEvent* event) {
 
 void CanvasView::leaveEvent(QEvent* event) {
     m_document->prediction()->endHover();
+    m_proposalsItem->setHovered(-1);
+    m_hoverPixel = QPoint(-1, -1);
     updateBrushCursor(QPointF(), false);
     Q_EMIT cursorMoved(QPointF(), false);
     QGraphicsView::leaveEvent(event);

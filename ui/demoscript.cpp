@@ -236,6 +236,8 @@ bool DemoScript::runStep(const QString& step) {
         startLatency(std::max(1, arg.toInt()));
     } else if (verb == QLatin1String("quit")) {
         m_steps.clear();
+    } else if (const std::optional<bool> done = runEverythingStep(verb, arg)) {
+        return *done;
     } else {
         return runEditStep(verb, arg).value_or(false);
     }

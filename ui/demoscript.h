@@ -2,8 +2,9 @@
 // mouse events to the canvas, keep, label, next image, the info dialog, screenshots, and a
 // click-to-mask latency measurement; editing by hand (brush and eraser strokes, select, clean-up,
 // combine modes, boolean operations, re-run SAM, undo, redo) and a stroke latency measurement in
-// demoscript_edit.cpp. Used for the documentation's screenshots and to measure the app; each step
-// waits until the window has caught up (image encoded, mask or stroke painted).
+// demoscript_edit.cpp; segment everything and the review of its proposals in
+// demoscript_everything.cpp. Used for the documentation's screenshots and to measure the app; each
+// step waits until the window has caught up (image encoded, mask or stroke painted).
 #pragma once
 
 #include <QElapsedTimer>
@@ -40,6 +41,10 @@ private:
     void latencyClick();
     // Editing verbs (demoscript_edit.cpp); nullopt when `verb` is not one of them.
     std::optional<bool> runEditStep(const QString& verb, const QString& arg);
+    // Segment everything verbs (demoscript_everything.cpp); nullopt when `verb` is not one.
+    std::optional<bool> runEverythingStep(const QString& verb, const QString& arg);
+    // A left drag from `from` to `to` (image pixels) with `mods` held.
+    void reviewDrag(QPointF from, QPointF to, Qt::KeyboardModifiers mods);
     // Press at the first point, a move to each of the others, release at the last (image pixels).
     void stroke(const QList<QPointF>& imagePoints);
     void sendMouse(QEvent::Type type, QPointF viewportPos, Qt::MouseButtons buttons);

@@ -98,6 +98,7 @@ MainWindow::MainWindow(EngineFactory factory, QWidget* parent) : QMainWindow(par
     resize(1440, 900);
     updateEngineStatus();
     updateEncodeStatus();
+    updateEverythingStatus();
     updateActions();
     updateTitle();
     updateToolHint();
@@ -158,6 +159,7 @@ void MainWindow::createStatusBar() {
     statusBar()->addWidget(m_toolHint, 1);  // hidden while a message shows
     statusBar()->addPermanentWidget(m_encodeBar);
     statusBar()->addPermanentWidget(m_cancelButton);
+    createEverythingStatus();
     statusBar()->addPermanentWidget(m_engineLabel);
     statusBar()->addPermanentWidget(m_cursorLabel);
     statusBar()->addPermanentWidget(m_zoomLabel);
@@ -189,8 +191,9 @@ void MainWindow::updateEncodeStatus() {
         m_encodeBar->setRange(0, 0);  // busy until the first block reports
         m_encodeBar->setFormat(tr("Encoding"));
     }
+    // Ctrl+. stops segment everything first while it runs (or waits for this encoding).
     if (QAction* a = action(QStringLiteral("cancelEncode")))
-        a->setEnabled(encoding);
+        a->setEnabled(encoding && !m_document->proposals()->busy());
 }
 
 void MainWindow::updateTitle() {

@@ -2,7 +2,8 @@
 // objects on the right, menus and a toolbar for every action, and a status bar that says which
 // engine runs (and how to load SAM), the encoding progress with Cancel, the zoom and the cursor,
 // and a hint for the tool in use. Editing masks by hand (brush, combine modes, clean-up, boolean
-// operations, re-run SAM) is in mainwindow_edit.cpp.
+// operations, re-run SAM) is in mainwindow_edit.cpp; segment everything (the run with progress
+// and Cancel, its parameters, the review's actions) in mainwindow_everything.cpp.
 #pragma once
 
 #include <QHash>
@@ -25,6 +26,7 @@ class CandidatesPanel;
 class CanvasView;
 class CheckpointInfoDialog;
 class EmbeddingCacheDialog;
+class EverythingPanel;
 class ImageListPanel;
 class ObjectsPanel;
 
@@ -83,6 +85,17 @@ public:
     enum class HandEdited { Ask, Include, Exclude };
     int rerunSam(const QList<int>& ids, HandEdited handEdited = HandEdited::Ask);
 
+    // ---- Segment everything -------------------------------------------------------------------
+    // Runs it on the current image with everythingParams() (in the background; the status bar
+    // shows the progress and Cancel). False, with the document's error, when it cannot start.
+    bool runEverything();
+    // The parameters of the next run: the remembered ones at start; `remember` stores them too
+    // (the panel does; a --script does not).
+    const AutoMaskParams& everythingParams() const { return m_everythingParams; }
+    void setEverythingParams(const AutoMaskParams& params, bool remember);
+    // Opens the parameter panel (non-modal); OK stores its values for the next runs.
+    EverythingPanel* showEverythingSettings();
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -93,6 +106,10 @@ private:
     void createStatusBar();
     void createActions();
     void createEditActions();
+    void createEverythingActions();
+    void createEverythingStatus();
+    void updateEverythingStatus();
+    void updateEverythingActions();
     void createMenus();
     void createToolBar();
     QAction* makeAction(const QString& name, const QString& text,
@@ -125,6 +142,9 @@ private:
     QLabel* m_toolHint = nullptr;  // hidden while a status message shows
     QProgressBar* m_encodeBar = nullptr;
     QToolButton* m_cancelButton = nullptr;
+    QProgressBar* m_everythingBar = nullptr;
+    QToolButton* m_everythingCancel = nullptr;
+    AutoMaskParams m_everythingParams;
     QMenu* m_recentMenu = nullptr;
     QActionGroup* m_deviceGroup = nullptr;
     QActionGroup* m_precisionGroup = nullptr;

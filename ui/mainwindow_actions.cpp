@@ -189,6 +189,7 @@ void MainWindow::createActions() {
     connect(
         makeAction("clearRegion", tr("Use the &Whole Image Again"), {QKeySequence(tr("Shift+R"))}),
         &QAction::triggered, doc->session(), &DocumentSession::clearRegion);
+    createEverythingActions();
     m_deviceGroup = new QActionGroup(this);
     const bool cuda = cudaDeviceAvailable();
     for (const auto& [id, text] : {std::pair{QStringLiteral("cpu"), tr("CPU")},
@@ -307,6 +308,10 @@ void MainWindow::createMenus() {
     model->addAction(a("encodeRegion"));
     model->addAction(a("clearRegion"));
     model->addSeparator();
+    for (const char* n : {"segmentEverything", "everythingSettings", "acceptAllProposals",
+                          "rejectProposals", "cancelEverything"})
+        model->addAction(a(n));
+    model->addSeparator();
     model->addAction(a("rerunSam"));
     model->addAction(a("rerunSamAll"));
 
@@ -377,6 +382,7 @@ void MainWindow::updateActions() {
     action("useGrabCut")->setEnabled(m_document->session()->isSam());
     action("refinePrevious")->setEnabled(m_document->session()->engine().acceptsMaskInput);
     updateEditActions();
+    updateEverythingActions();
 }
 
 void MainWindow::exportAnnotations() {

@@ -189,6 +189,16 @@ void MainWindow::updateToolHint() {
     const QString size =
         tr("radius %1 px")
             .arg(m_canvas->brushRadius(), 0, 'f', m_canvas->brushRadius() < 10 ? 1 : 0);
+    if (m_canvas->reviewing()) {
+        const QString label = m_document->annotations()->currentLabel();
+        m_toolHint->setText(
+            tr("Reviewing %n proposal(s): click = accept as %1, right click = reject, drag = "
+               "accept those inside, Shift+drag = reject them, Enter = accept all, Esc = reject "
+               "the rest",
+               "", m_document->proposals()->pendingCount())
+                .arg(label.isEmpty() ? DocumentAnnotations::defaultLabel() : label));
+        return;
+    }
     QString hint;
     switch (m_canvas->tool()) {
         case CanvasView::Tool::Point:

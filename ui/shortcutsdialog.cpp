@@ -51,6 +51,10 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
     add(tr("Cancel a stroke"), tr("Esc while dragging"));
     add(tr("Select several objects (Union, Subtract, Intersect)"),
         tr("Ctrl+click, Shift+click in the object list"));
+    add(tr("Accept a proposal (Segment Everything)"), tr("Left click on it"));
+    add(tr("Reject a proposal"), tr("Right click, Alt+Left click on it"));
+    add(tr("Accept the proposals inside a rectangle"), tr("Drag while proposals are shown"));
+    add(tr("Reject the proposals inside a rectangle"), tr("Shift+drag, right drag"));
     layout->addWidget(m_table);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

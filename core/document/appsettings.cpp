@@ -106,6 +106,35 @@ void AppSettings::setMaskThreshold(double threshold) {
     settings().setValue(QStringLiteral("view/maskThreshold"), threshold);
 }
 
+namespace {
+QString everythingKey(const char* name) {
+    return QStringLiteral("everything/") + QLatin1String(name);
+}
+}  // namespace
+
+AutoMaskParams AppSettings::everythingParams() const {
+    const QSettings s = settings();
+    AutoMaskParams p;
+    // A value that does not read as a number (an edited file) keeps the default.
+    for (const AutoMaskParamField& f : autoMaskParamFields()) {
+        bool ok = false;
+        const QVariant value = s.value(everythingKey(f.name));
+        const double v = f.integer ? double(value.toInt(&ok)) : value.toDouble(&ok);
+        if (ok)
+            f.set(p, v);
+    }
+    return p;
+}
+void AppSettings::setEverythingParams(const AutoMaskParams& params) {
+    QSettings s = settings();
+    for (const AutoMaskParamField& f : autoMaskParamFields()) {
+        if (f.integer)
+            s.setValue(everythingKey(f.name), params.*f.integer);
+        else
+            s.setValue(everythingKey(f.name), params.*f.real);
+    }
+}
+
 QByteArray AppSettings::windowGeometry() const {
     return settings().value(QStringLiteral("window/geometry")).toByteArray();
 }

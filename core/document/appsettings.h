@@ -1,11 +1,14 @@
 // What samdesk remembers between runs (QSettings, organisation and application "samdesk"): the
 // last checkpoint, device and precision, recent images and folders, view options, and the window
-// layout (stored by the UI as opaque bytes). Every getter has a sensible default.
+// layout (stored by the UI as opaque bytes), segment everything's parameters. Every getter has a
+// sensible default.
 #pragma once
 
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
+
+#include "core/common/automask.h"
 
 namespace samdesk {
 
@@ -41,6 +44,11 @@ public:
     void setHoverPreview(bool on);
     double maskThreshold() const;  // logits, default 0
     void setMaskThreshold(double threshold);
+
+    // Segment everything's parameters (the original's names as keys, "everything/points_per_side"
+    // ...; its defaults for those not stored). Explicit point grids are not stored.
+    AutoMaskParams everythingParams() const;
+    void setEverythingParams(const AutoMaskParams& params);
 
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray& geometry);
