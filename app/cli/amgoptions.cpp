@@ -10,30 +10,12 @@ namespace samdesk::cli {
 
 namespace {
 
-struct IntFlag {
-    const char* flag;
-    int AutoMaskParams::*field;
-};
-struct NumberFlag {
-    const char* flag;
-    double AutoMaskParams::*field;
-};
-
-const IntFlag kIntFlags[] = {
-    {"points-per-side", &AutoMaskParams::pointsPerSide},
-    {"points-per-batch", &AutoMaskParams::pointsPerBatch},
-    {"crop-n-layers", &AutoMaskParams::cropNLayers},
-    {"crop-n-points-downscale-factor", &AutoMaskParams::cropNPointsDownscaleFactor},
-    {"min-mask-region-area", &AutoMaskParams::minMaskRegionArea},
-};
-const NumberFlag kNumberFlags[] = {
-    {"pred-iou-thresh", &AutoMaskParams::predIouThresh},
-    {"stability-score-thresh", &AutoMaskParams::stabilityScoreThresh},
-    {"stability-score-offset", &AutoMaskParams::stabilityScoreOffset},
-    {"box-nms-thresh", &AutoMaskParams::boxNmsThresh},
-    {"crop-nms-thresh", &AutoMaskParams::cropNmsThresh},
-    {"crop-overlap-ratio", &AutoMaskParams::cropOverlapRatio},
-};
+// --points-per-side for points_per_side.
+std::string flagOf(const char* name) {
+    std::string flag(name);
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    return flag;
+}
 
 std::string snake(std::string flag) {
     std::replace(flag.begin(), flag.end(), '-', '_');
@@ -54,10 +36,8 @@ std::string withFlagNames(std::string message) {
 const std::set<std::string>& autoMaskOptionNames() {
     static const std::set<std::string> names = [] {
         std::set<std::string> n;
-        for (const auto& f : kIntFlags)
-            n.insert(f.flag);
-        for (const auto& f : kNumberFlags)
-            n.insert(f.flag);
+        for (const auto& f : autoMaskParamFields())
+            n.insert(flagOf(f.name));
         return n;
     }();
     return names;
@@ -77,19 +57,18 @@ const char* autoMaskOptionsHelp() {
 Expected<AutoMaskParams> autoMaskParams(const Args& args) {
     AutoMaskParams p;
     std::string err;
-    for (const auto& f : kIntFlags) {
-        if (const auto v = args.integer(f.flag, &err)) {
-            if (*v < -1000000 || *v > 1000000)
-                return Error::invalid(std::string("--") + f.flag + " " + std::to_string(*v) +
-                                      " is out of range");
-            p.*f.field = static_cast<int>(*v);
+    for (const auto& f : autoMaskParamFields()) {
+        const std::string flag = flagOf(f.name);
+        if (f.integer) {
+            if (const auto v = args.integer(flag, &err)) {
+                if (*v < -1000000 || *v > 1000000)
+                    return Error::invalid("--" + flag + " " + std::to_string(*v) +
+                                          " is out of range");
+                f.set(p, double(*v));
+            }
+        } else if (const auto v = args.number(flag, &err)) {
+            f.set(p, *v);
         }
-        if (!err.empty())
-            return Error::invalid(err);
-    }
-    for (const auto& f : kNumberFlags) {
-        if (const auto v = args.number(f.flag, &err))
-            p.*f.field = *v;
         if (!err.empty())
             return Error::invalid(err);
     }
@@ -102,10 +81,12 @@ Expected<AutoMaskParams> autoMaskParams(const Args& args) {
 
 nlohmann::json autoMaskParamsJson(const AutoMaskParams& p) {
     nlohmann::json j;
-    for (const auto& f : kIntFlags)
-        j[snake(f.flag)] = p.*f.field;
-    for (const auto& f : kNumberFlags)
-        j[snake(f.flag)] = p.*f.field;
+    for (const auto& f : autoMaskParamFields()) {
+        if (f.integer)
+            j[f.name] = p.*f.integer;
+        else
+            j[f.name] = p.*f.real;
+    }
     return j;
 }
 

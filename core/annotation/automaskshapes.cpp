@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "core/annotation/maskcontours.h"
+#include "core/annotation/outlinetrace.h"
 
 namespace samdesk {
 
@@ -49,19 +49,31 @@ BinaryMask autoMaskBoxCrop(const AutoMask& mask) {
     return crop;
 }
 
-std::vector<Polygon> autoMaskOutline(const AutoMask& mask, double tolerance) {
-    const BinaryMask crop = autoMaskBoxCrop(mask);
-    if (crop.isNull())
+std::vector<Polygon> autoMaskOutline(const AutoMask& mask, int maxSide) {
+    if (mask.area <= 0)
         return {};
-    PolygonOptions options;
-    options.tolerance = tolerance;
-    options.minIoU = 0.9;  // for the eye: a looser fit than the exports need
-    std::vector<Polygon> rings = maskToPolygons(crop, options, PolygonRaster::CentreSampling);
-    for (Polygon& ring : rings)
-        for (PointF& p : ring) {
-            p.x += mask.bbox[0];
-            p.y += mask.bbox[1];
-        }
+    const int x0 = mask.bbox[0], y0 = mask.bbox[1];
+    const int w = mask.bbox[2] + 1, h = mask.bbox[3] + 1;
+    const int side = std::max(w, h);
+    const int f = maxSide > 0 && side > maxSide ? (side + maxSide - 1) / maxSide : 1;
+    // The box at 1/f: a cell is set when any of its pixels is (the outline never cuts into
+    // the mask), made from the runs directly, so a mask over a whole 48 MP photo costs its
+    // pixels once and a 2048-pixel grid, not a 48 MP crop and its trace.
+    BinaryMask grid((w + f - 1) / f, (h + f - 1) / f);
+    forEachSetPixel(mask, [&](int x, int y) {
+        const int gx = (x - x0) / f, gy = (y - y0) / f;
+        if (grid.contains(gx, gy))
+            grid.set(gx, gy, true);
+    });
+    std::vector<Polygon> rings;
+    for (const IntRing& ring : edgeRings(grid)) {
+        Polygon polygon;
+        polygon.reserve(ring.size());
+        for (const IntVertex& v : ring)
+            polygon.push_back(
+                {double(x0 + std::min(v.x * f, w)), double(y0 + std::min(v.y * f, h))});
+        rings.push_back(std::move(polygon));
+    }
     return rings;
 }
 

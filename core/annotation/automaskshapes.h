@@ -21,9 +21,12 @@ BinaryMask autoMaskToBinary(const AutoMask& mask);
 // is (bbox[0], bbox[1])). Null for an empty record.
 BinaryMask autoMaskBoxCrop(const AutoMask& mask);
 
-// The outer rings of the mask's parts in image pixels, on pixel edges (polygon.h's
-// CentreSampling), simplified by `tolerance` pixels (0: exact); holes are left out.
-std::vector<Polygon> autoMaskOutline(const AutoMask& mask, double tolerance = 1.0);
+// The outer rings of the mask's parts in image pixels, along pixel edges (vertices on pixel
+// corners; holes are left out), for display: exact when the box's longer side is at most
+// `maxSide` pixels, else traced on a grid of cells of f x f pixels (f the smallest factor that
+// brings the side within maxSide; a cell counts when any of its pixels is set), so that a mask
+// over a whole 48 MP photo gives a bounded outline. 0: always exact.
+std::vector<Polygon> autoMaskOutline(const AutoMask& mask, int maxSide = 2048);
 
 // The record as object `id` with `label`, as the app's Accept and the CLI's --into-annotations
 // make it: its mask, source "everything", its predicted IoU as the score; and when it is a mask

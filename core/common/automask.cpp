@@ -15,6 +15,31 @@ bool finite(double v) {
 
 }  // namespace
 
+const std::vector<AutoMaskParamField>& autoMaskParamFields() {
+    using P = AutoMaskParams;
+    static const std::vector<AutoMaskParamField> fields = {
+        {"points_per_side", &P::pointsPerSide, nullptr},
+        {"points_per_batch", &P::pointsPerBatch, nullptr},
+        {"pred_iou_thresh", nullptr, &P::predIouThresh},
+        {"stability_score_thresh", nullptr, &P::stabilityScoreThresh},
+        {"stability_score_offset", nullptr, &P::stabilityScoreOffset},
+        {"box_nms_thresh", nullptr, &P::boxNmsThresh},
+        {"crop_n_layers", &P::cropNLayers, nullptr},
+        {"crop_nms_thresh", nullptr, &P::cropNmsThresh},
+        {"crop_overlap_ratio", nullptr, &P::cropOverlapRatio},
+        {"crop_n_points_downscale_factor", &P::cropNPointsDownscaleFactor, nullptr},
+        {"min_mask_region_area", &P::minMaskRegionArea, nullptr},
+    };
+    return fields;
+}
+
+const AutoMaskParamField* findAutoMaskParam(const std::string& name) {
+    for (const AutoMaskParamField& f : autoMaskParamFields())
+        if (name == f.name)
+            return &f;
+    return nullptr;
+}
+
 Status checkAutoMaskParams(const AutoMaskParams& p) {
     const bool grids = !p.pointGrids.empty();
     if ((p.pointsPerSide > 0) == grids)

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/common/expected.h"
@@ -36,6 +37,27 @@ struct AutoMaskParams {
     int cropNPointsDownscaleFactor = 1;        // points per side shrink by this per layer
     int minMaskRegionArea = 0;  // > 0: fill holes and remove islands smaller than this (pixels)
 };
+
+// The scalar parameters by the original's names ("points_per_side", ...), in the original's
+// order; one of `integer` and `real` is set. The one list the CLI's flags, the app's settings,
+// its parameter panel and its script read.
+struct AutoMaskParamField {
+    const char* name;
+    int AutoMaskParams::*integer = nullptr;
+    double AutoMaskParams::*real = nullptr;
+
+    double get(const AutoMaskParams& p) const { return integer ? p.*integer : p.*real; }
+    // An integer field takes the value as given (the caller checks it is whole and in range).
+    void set(AutoMaskParams& p, double value) const {
+        if (integer)
+            p.*integer = static_cast<int>(value);
+        else
+            p.*real = value;
+    }
+};
+const std::vector<AutoMaskParamField>& autoMaskParamFields();
+// The field called `name`; null when none is.
+const AutoMaskParamField* findAutoMaskParam(const std::string& name);
 
 // Errors (InvalidInput) naming the parameter, for values the original rejects or cannot run.
 Status checkAutoMaskParams(const AutoMaskParams& params);

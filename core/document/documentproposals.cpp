@@ -56,6 +56,19 @@ DocumentProposals::DocumentProposals(DocumentSession* session, DocumentAnnotatio
     connect(worker, &InferenceWorker::everythingProgress, this, &DocumentProposals::onProgress,
             Qt::QueuedConnection);
     connect(m_session, &DocumentSession::encoded, this, &DocumentProposals::onEncoded);
+    // A run waiting for an encode that is cancelled or fails would wait for good.
+    connect(m_session, &DocumentSession::encodeStateChanged, this,
+            [this](DocumentSession::EncodeState state) {
+                if (m_state != State::Waiting)
+                    return;
+                if (state == DocumentSession::EncodeState::Cancelled) {
+                    setState(State::Cancelled);
+                    Q_EMIT message(tr("Segment everything cancelled with the encoding"));
+                } else if (state == DocumentSession::EncodeState::Failed) {
+                    setState(State::Failed);
+                    Q_EMIT error(tr("Segment everything: the image could not be encoded"));
+                }
+            });
 }
 
 DocumentProposals::~DocumentProposals() = default;
@@ -276,6 +289,8 @@ int DocumentProposals::reject(const QList<int>& indices) {
     auto* command = new ProposalStatusCommand(this, chosen, Status::Rejected, {});
     command->setText(tr("Reject %n proposal(s)", nullptr, int(chosen.size())));
     m_annotations->undoStack()->push(command);
+    Q_EMIT message(
+        tr("Rejected %n proposal(s); %1 left", nullptr, int(chosen.size())).arg(pendingCount()));
     return int(chosen.size());
 }
 

@@ -97,13 +97,17 @@ void InferenceWorker::requestPrefetch(const EncodeRequest& request) {
 
 void InferenceWorker::cancelEncode() {
     std::optional<EncodeRequest> dropped;
+    bool reportedByRunning = false;
     {
         std::lock_guard lock(m_mutex);
         m_cancelEncode = true;
         dropped.swap(m_pendingEncode);
+        // The running encode of the same image reports the cancel itself: one report per
+        // cancel, so a late second one cannot cancel the encode the user asks for next.
+        reportedByRunning = dropped && m_runningEncodeKey == dropped->key;
     }
     // Outside the lock: a receiver on this thread may post the next request right away.
-    if (dropped)
+    if (dropped && !reportedByRunning)
         Q_EMIT encodeFailed(dropped->key, tr("Encoding cancelled"), true);
 }
 

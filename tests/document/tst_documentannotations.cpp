@@ -81,14 +81,14 @@ void TestDocumentAnnotations::applyAndSave() {
         QCOMPARE(annotations.currentLabel(), DocumentAnnotations::defaultLabel());
 
         QSignalSpy changed(&annotations, &DocumentAnnotations::objectsChanged);
-        annotations.applyObjects({{1, -1, object(1, "object", box(10, 20, 30, 40))},
-                                  {2, -1, object(2, "object", box(100, 50, 5, 5))}});
+        annotations.applyObjects({{1, -1, object(1, "object", box(10, 20, 30, 40)), {}},
+                                  {2, -1, object(2, "object", box(100, 50, 5, 5)), {}}});
         QCOMPARE(changed.size(), 1);
         QCOMPARE(int(annotations.annotations().objects.size()), 2);
         // An update replaces in place, an index inserts there, no object removes.
-        annotations.applyObjects({{2, -1, object(2, "object", box(100, 50, 6, 6))},
-                                  {3, 0, object(3, "object", box(0, 0, 2, 2))},
-                                  {1, -1, std::nullopt}});
+        annotations.applyObjects({{2, -1, object(2, "object", box(100, 50, 6, 6)), {}},
+                                  {3, 0, object(3, "object", box(0, 0, 2, 2)), {}},
+                                  {1, -1, std::nullopt, {}}});
         const auto& objs = annotations.annotations().objects;
         QCOMPARE(int(objs.size()), 2);
         QCOMPARE(objs[0].id, 3);
@@ -150,7 +150,7 @@ void TestDocumentAnnotations::undoStepsSaveTheirMasks() {
     annotations.undoStack()->redo();
     QVERIFY(savedMask(1) == second);
     // A direct update without an RLE is encoded on save.
-    annotations.applyObjects({{1, -1, object(1, "object", box(0, 0, 3, 3))}});
+    annotations.applyObjects({{1, -1, object(1, "object", box(0, 0, 3, 3)), {}}});
     QCOMPARE(int(savedMask(1).area()), 9);
 }
 
@@ -160,8 +160,8 @@ void TestDocumentAnnotations::labelsWithTheirObjects() {
     DocumentAnnotations annotations(session.get());
     annotations.loadForCurrentImage();
     annotations.loadLabels();
-    annotations.applyObjects(
-        {{1, -1, object(1, "cat", box(0, 0, 4, 4))}, {2, -1, object(2, "dog", box(10, 10, 4, 4))}});
+    annotations.applyObjects({{1, -1, object(1, "cat", box(0, 0, 4, 4)), {}},
+                              {2, -1, object(2, "dog", box(10, 10, 4, 4)), {}}});
     annotations.addLabel(QStringLiteral("cat"));
     annotations.addLabel(QStringLiteral("dog"));
     QVERIFY(annotations.labels().find("cat"));
@@ -197,7 +197,7 @@ void TestDocumentAnnotations::wrongSizeFileIsNotShown() {
         QVERIFY(session);
         DocumentAnnotations annotations(session.get());
         annotations.loadForCurrentImage();
-        annotations.applyObjects({{1, -1, object(1, "object", box(0, 0, 4, 4))}});
+        annotations.applyObjects({{1, -1, object(1, "object", box(0, 0, 4, 4)), {}}});
         annotations.flush();
     }
     // The image changes size on disk: its saved objects no longer fit it.

@@ -4,6 +4,7 @@
 // in one undo step that also brings the proposals back; rejecting is an undo step too; picking
 // by pixel takes the smallest proposal, a rectangle the proposals inside it; a new image drops
 // them; Cancel stops a run; GrabCut and bad parameters are refused with a message.
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -20,6 +21,36 @@ using namespace samdesk;
 using namespace samdesk::test;
 
 namespace {
+
+// The tiny SAM engine whose encode waits for the test (a semaphore) and can then be cancelled:
+// a run that waits for the encoding, deterministically.
+class HeldSam final : public Segmenter {
+public:
+    HeldSam(std::unique_ptr<Segmenter> inner, QSemaphore* gate)
+        : m_inner(std::move(inner)), m_gate(gate) {}
+    std::string name() const override { return m_inner->name(); }
+    bool acceptsMaskInput() const override { return m_inner->acceptsMaskInput(); }
+    MaskFrame maskFrame() const override { return m_inner->maskFrame(); }
+    Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
+                                                   const EncodeControl& control) override {
+        m_gate->acquire();
+        if (control.cancel && control.cancel->load())
+            return Error{Error::Kind::Cancelled, "encoding cancelled"};
+        return m_inner->encode(image, control);
+    }
+    Expected<SegmentResult> predict(ImageSession& session, const PromptSet& prompts) override {
+        return m_inner->predict(session, prompts);
+    }
+    Expected<AutoMaskResult> segmentEverything(ImageSession& session, const RgbImage& image,
+                                               const AutoMaskParams& params,
+                                               const EncodeControl& control) override {
+        return m_inner->segmentEverything(session, image, params, control);
+    }
+
+private:
+    std::unique_ptr<Segmenter> m_inner;
+    QSemaphore* m_gate;
+};
 
 const QString kTiny = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 
@@ -80,6 +111,7 @@ private Q_SLOTS:
     void pickingByPixelAndRectangle();
     void newImageDropsProposals();
     void cancelStopsTheRun();
+    void cancelledEncodeEndsTheWait();
     void refusals();
 
 private:
@@ -314,6 +346,31 @@ void TestDocumentProposals::cancelStopsTheRun() {
     doc.prediction()->addPoint(QPointF(40.5, 40.5), true);
     QVERIFY(predicted.wait(60000));
     QVERIFY(doc.prediction()->hasPrediction());
+}
+
+void TestDocumentProposals::cancelledEncodeEndsTheWait() {
+    QSemaphore gate;
+    const auto factory = [&gate](const EngineChoice& choice) -> Expected<LoadedEngine> {
+        auto loaded = createEngine(choice);
+        if (loaded && !choice.checkpoint.empty())
+            loaded->engine = std::make_unique<HeldSam>(std::move(loaded->engine), &gate);
+        return loaded;
+    };
+    AnnotationDocument doc(factory);
+    QVERIFY(loadTinySam(doc, m_dir->path()));
+    QTRY_COMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Encoding);
+    DocumentProposals* p = doc.proposals();
+    p->setParams(everyMask());
+    QVERIFY(p->run());
+    QCOMPARE(p->state(), DocumentProposals::State::Waiting);
+    doc.session()->cancelEncode();
+    gate.release(8);
+    QTRY_COMPARE(p->state(), DocumentProposals::State::Cancelled);
+    QVERIFY(!p->busy());
+    // Run again: the image is encoded again (the gate open) and the run goes through.
+    gate.release(8);
+    QVERIFY(runAndWait(p));
+    QVERIFY(!p->proposals().isEmpty());
 }
 
 void TestDocumentProposals::refusals() {
