@@ -4,6 +4,9 @@
 // in one undo step that also brings the proposals back; rejecting is an undo step too; picking
 // by pixel takes the smallest proposal, a rectangle the proposals inside it; a new image drops
 // them; Cancel stops a run; GrabCut and bad parameters are refused with a message.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -12,6 +15,7 @@
 #include <algorithm>
 
 #include "core/annotation/automaskshapes.h"
+#include "core/annotation/datasetexport.h"
 #include "core/document/annotationdocument.h"
 #include "core/engine/enginefactory.h"
 #include "core/engine/samengine.h"
@@ -241,6 +245,27 @@ void TestDocumentProposals::acceptRejectUndo() {
     auto saved = store.load("a.png");
     QVERIFY(saved.ok() && saved->has_value());
     QCOMPARE(int(saved.value()->objects.size()), objectsBefore + 1 + n - 3);
+
+    // And export like any other object: COCO RLE with each object's own pixels.
+    QTemporaryDir out;
+    ExportOptions options;
+    options.format = ExportFormat::Coco;
+    const auto report = exportFolder(store, doc.annotations()->labels(),
+                                     (out.path() + "/coco").toStdString(), options);
+    QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
+    QCOMPARE(report->objects, objectsBefore + 1 + n - 3);
+    QFile file(out.path() + "/coco/annotations.json");
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonArray anns =
+        QJsonDocument::fromJson(file.readAll()).object()["annotations"].toArray();
+    QCOMPARE(anns.size(), objectsBefore + 1 + n - 3);
+    for (const QJsonValue& a : anns) {
+        const AnnotationObject* o = nullptr;
+        for (const auto& candidate : saved.value()->objects)
+            if (std::int64_t(candidate.mask.area()) == a["area"].toInteger())
+                o = &candidate;
+        QVERIFY2(o, "an exported area matches a saved object's");
+    }
 }
 
 void TestDocumentProposals::pickingByPixelAndRectangle() {
