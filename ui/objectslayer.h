@@ -45,6 +45,10 @@ public:
     const QImage& composite() const { return m_composite; }
     // How many pixels of the composite the last sync() that changed a fill painted again.
     qint64 lastRepaintedPixels() const { return m_lastRepainted; }
+    // The outline tiles the last paint stroked. Zoomed out (under 1:1), tiles of speckle (far
+    // more edges than a solid shape in the tile) are left to the fill: their edges are finer
+    // than the screen's pixels and cost a paint many times over.
+    int lastStrokedTiles() const { return m_lastStroked; }
 
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
@@ -60,6 +64,7 @@ private:
         QPainterPath path;
         QRectF bounds;  // the path's, a pixel larger (a straight run has no area)
         QPen pen;
+        bool speckle = false;  // far more edges than a solid shape in its box (see paint())
     };
 
     void rebuildAll(const std::vector<Object>& objects, QSize size);
@@ -74,6 +79,7 @@ private:
     QHash<int, Cached> m_cache;
     QList<int> m_order;  // ids as last drawn
     int m_highlighted = 0;
+    int m_lastStroked = 0;
     QList<Outline> m_outlines;  // drawing order; the highlighted object's twice (bold, colour)
     qint64 m_lastRepainted = 0;
 };

@@ -1,9 +1,12 @@
 // Mask outlines: every pixel edge between inside and outside, holes included, merged into runs,
 // the same whether the bounding box is given or not; the tiles of a tiling together give every
 // edge exactly once.
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
 #include <QtTest>
 
 #include "ui/maskoutline.h"
+#include "ui/objectslayer.h"
 
 using namespace samdesk;
 
@@ -67,6 +70,7 @@ private Q_SLOTS:
     void emptyMask();
     void tilesGiveEveryEdgeOnce_data();
     void tilesGiveEveryEdgeOnce();
+    void speckleIsLeftToTheFillZoomedOut();
 };
 
 void TestMaskOutline::rectangle() {
@@ -122,5 +126,36 @@ void TestMaskOutline::tilesGiveEveryEdgeOnce() {
     QCOMPARE(tiled, whole);  // the same edges, none twice
 }
 
-QTEST_GUILESS_MAIN(TestMaskOutline)
+// A solid disc and a speckled square in the objects layer: at 1:1 and above every outline tile is
+// stroked; zoomed out the speckle's tiles are not (its fill shows it), the disc's still are.
+void TestMaskOutline::speckleIsLeftToTheFillZoomedOut() {
+    const int W = ObjectsLayer::kTile * 2, H = ObjectsLayer::kTile;
+    BinaryMask disc(W, H), speckle(W, H);
+    for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+            const int dx = x - 128, dy = y - 128;
+            disc.set(x, y, dx * dx + dy * dy < 100 * 100);
+            speckle.set(x, y, x >= ObjectsLayer::kTile && ((x * 7 + y * 13) % 5 == 0));
+        }
+    ObjectsLayer layer;
+    layer.sync({{1, &disc, Qt::red}, {2, &speckle, Qt::blue}}, QSize(W, H), 0);
+    const auto strokedAt = [&](double scale) {
+        QImage target(int(W * scale) + 1, int(H * scale) + 1, QImage::Format_ARGB32_Premultiplied);
+        target.fill(Qt::transparent);
+        QPainter painter(&target);
+        painter.scale(scale, scale);
+        QStyleOptionGraphicsItem option;
+        option.exposedRect = QRectF(0, 0, W, H);
+        layer.paint(&painter, &option, nullptr);
+        return layer.lastStrokedTiles();
+    };
+    const int all = strokedAt(1.0);
+    QVERIFY(all >= 2);  // the disc's tile and the speckle's
+    QCOMPARE(strokedAt(2.0), all);
+    const int zoomedOut = strokedAt(0.25);
+    QVERIFY(zoomedOut >= 1);   // the disc
+    QVERIFY(zoomedOut < all);  // not the speckle
+}
+
+QTEST_MAIN(TestMaskOutline)
 #include "tst_maskoutline.moc"
