@@ -1,6 +1,7 @@
 // The canvas's layer of kept objects: each object's mask at the image's full resolution in its
-// colour (translucent), with its outline on top (a vector path stroked with a cosmetic pen, crisp
-// at any zoom; bold white under the colour for the highlighted object). Kept up to date piece by
+// colour (translucent), with its outline on top (a vector path stroked with a one-pixel cosmetic
+// pen, crisp at any zoom; bold white under the colour for the highlighted object; zoomed out,
+// speckled tiles are left to the fill). Kept up to date piece by
 // piece: sync() finds the tiles of each object that changed since it drew them (a hash per tile,
 // not a copy of the mask) and repaints only those, and outlines are kept per tile too, so a brush
 // stroke on a 48 MP photo costs the stroke, not the photo or the other objects. Image pixels.
