@@ -101,6 +101,23 @@ std::optional<bool> DemoScript::runEverythingStep(const QString& verb, const QSt
         };
         return true;
     }
+    if (verb == QLatin1String("everythingfolder")) {
+        // The folder's other images, without the confirmation; waits until the run is over.
+        if (m_window->runEverythingFolder(false) == 0)
+            return false;
+        m_waitFor = [proposals] {
+            if (proposals->folderBusy())
+                return false;
+            const auto& f = proposals->folderSummary();
+            std::printf(
+                "everythingfolder: %d of %d images, %d objects added (%d replaced), %d "
+                "skipped, %d failed\n",
+                f.done, f.images, f.objects, f.replaced, f.skipped, f.failed);
+            std::fflush(stdout);
+            return true;
+        };
+        return true;
+    }
     if (verb == QLatin1String("everythingparams")) {
         // everythingparams name=value ... (the original's names), or `defaults` first.
         AutoMaskParams p = m_window->everythingParams();

@@ -89,6 +89,9 @@ public:
     // Runs it on the current image with everythingParams() (in the background; the status bar
     // shows the progress and Cancel). False, with the document's error, when it cannot start.
     bool runEverything();
+    // Segment everything on the folder's other images (DocumentProposals::runFolder), after a
+    // confirmation when `ask`.
+    int runEverythingFolder(bool ask);
     // The parameters of the next run: the remembered ones at start; `remember` stores them too
     // (the panel does; a --script does not).
     const AutoMaskParams& everythingParams() const { return m_everythingParams; }

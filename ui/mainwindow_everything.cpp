@@ -5,6 +5,7 @@
 // of Keep Mask and Clear Prompts (the canvas reviews them with the mouse).
 #include <QAction>
 #include <QLabel>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QToolButton>
@@ -25,8 +26,13 @@ void MainWindow::createEverythingStatus() {
     m_everythingCancel->setObjectName(QStringLiteral("cancelEverythingButton"));
     m_everythingCancel->setText(tr("Cancel"));
     m_everythingCancel->setToolTip(tr("Stop segment everything (earlier proposals stay)"));
-    connect(m_everythingCancel, &QToolButton::clicked, m_document->proposals(),
-            &DocumentProposals::cancel);
+    connect(m_everythingCancel, &QToolButton::clicked, this, [this] {
+        DocumentProposals* p = m_document->proposals();
+        if (p->busy())
+            p->cancel();
+        else
+            p->cancelFolder();
+    });
     statusBar()->addPermanentWidget(m_everythingBar);
     statusBar()->addPermanentWidget(m_everythingCancel);
 }
@@ -39,6 +45,10 @@ void MainWindow::createEverythingActions() {
                        tr("Propose masks for everything in the image (SAM's automatic mask "
                           "generator); click them to accept or reject")),
             &QAction::triggered, this, &MainWindow::runEverything);
+    connect(makeAction("segmentEverythingFolder", tr("Segment Everything in &Folder..."), {},
+                       tr("Run the automatic mask generator on every other image of the folder "
+                          "in the background; their masks become unlabelled objects")),
+            &QAction::triggered, this, [this] { runEverythingFolder(true); });
     connect(makeAction("everythingSettings", tr("Segment Everything &Settings..."), {},
                        tr("The automatic mask generator's parameters (points per side, "
                           "thresholds, crops)")),
@@ -63,6 +73,21 @@ void MainWindow::createEverythingActions() {
         updateEncodeStatus();
         updateActions();
     });
+    connect(
+        proposals, &DocumentProposals::folderProgress, this,
+        [this](int image, int images, int done, int total) {
+            if (m_document->proposals()->busy())
+                return;  // the current image's run has the bar
+            updateEverythingStatus();
+            m_everythingBar->setRange(0, std::max(1, images * std::max(total, 1)));
+            m_everythingBar->setValue(image * std::max(total, 1) + done);
+            m_everythingBar->setFormat(
+                tr("Segment everything on the folder: image %1 of %2").arg(image + 1).arg(images));
+        });
+    connect(proposals, &DocumentProposals::folderFinished, this, [this] {
+        updateEverythingStatus();
+        updateActions();
+    });
     connect(proposals, &DocumentProposals::progress, this, [this](int done, int total) {
         m_everythingBar->setMaximum(std::max(total, 1));
         m_everythingBar->setValue(done);
@@ -80,8 +105,8 @@ void MainWindow::createEverythingActions() {
 
 void MainWindow::updateEverythingStatus() {
     const DocumentProposals* p = m_document->proposals();
-    m_everythingBar->setVisible(p->busy());
-    m_everythingCancel->setVisible(p->busy());
+    m_everythingBar->setVisible(p->busy() || p->folderBusy());
+    m_everythingCancel->setVisible(p->busy() || p->folderBusy());
     if (p->state() == DocumentProposals::State::Waiting) {
         m_everythingBar->setRange(0, 0);
         m_everythingBar->setFormat(tr("Segment everything: waiting for the encoding"));
@@ -101,6 +126,9 @@ void MainWindow::updateEverythingActions() {
     action("acceptAllProposals")->setEnabled(reviewing);
     action("rejectProposals")->setEnabled(reviewing);
     action("cancelEverything")->setEnabled(m_document->proposals()->busy());
+    action("segmentEverythingFolder")
+        ->setEnabled(s->images().count() > 1 && s->isSam() &&
+                     !m_document->proposals()->folderBusy());
     if (reviewing) {
         action("keepMask")->setEnabled(false);
         action("clearPrompts")->setEnabled(false);
@@ -110,6 +138,25 @@ void MainWindow::updateEverythingActions() {
 bool MainWindow::runEverything() {
     m_document->proposals()->setParams(m_everythingParams);
     return m_document->proposals()->run();
+}
+
+int MainWindow::runEverythingFolder(bool ask) {
+    const int others = m_document->session()->images().count() - 1;
+    if (ask &&
+        QMessageBox::question(
+            this, tr("Segment Everything in Folder"),
+            tr("Segment everything on the %n other image(s) of the folder with the current "
+               "settings, in the background? Each image's masks become unlabelled objects in its "
+               "annotations (those of an earlier run that nobody labelled or edited are "
+               "replaced). The image shown in the window is left to you: use Segment Everything "
+               "to review its proposals.",
+               nullptr, others)) != QMessageBox::Yes)
+        return 0;
+    m_document->proposals()->setParams(m_everythingParams);
+    const int queued = m_document->proposals()->runFolder();
+    updateEverythingStatus();
+    updateActions();
+    return queued;
 }
 
 void MainWindow::setEverythingParams(const AutoMaskParams& params, bool remember) {

@@ -1,7 +1,8 @@
 // samdesk-cli everything: "segment everything", the original's automatic mask generator
 // (core/sam/predictor/automaskgenerator.h) on one image or a whole folder (shards, resume, the
 // embedding cache), each image's masks as one JSON file with COCO's compressed RLE and/or as
-// unlabelled objects of the image's annotations (--into-annotations, everythingannotations.h).
+// unlabelled objects of the image's annotations (--into-annotations,
+// core/annotation/automaskmerge.h).
 #include <unistd.h>
 
 #include <chrono>
@@ -15,10 +16,10 @@
 #include "app/cli/args.h"
 #include "app/cli/clock.h"
 #include "app/cli/commands.h"
-#include "app/cli/everythingannotations.h"
 #include "app/cli/imagelist.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/modeloptions.h"
+#include "core/annotation/automaskmerge.h"
 #include "core/cache/contenthash.h"
 #include "core/cache/shardplan.h"
 #include "core/common/atomicfile.h"

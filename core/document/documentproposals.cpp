@@ -56,6 +56,48 @@ DocumentProposals::DocumentProposals(DocumentSession* session, DocumentAnnotatio
     connect(worker, &InferenceWorker::everythingProgress, this, &DocumentProposals::onProgress,
             Qt::QueuedConnection);
     connect(m_session, &DocumentSession::encoded, this, &DocumentProposals::onEncoded);
+    connect(worker, &InferenceWorker::folderEverythingProgress, this,
+            [this](quint64 id, int image, int images, int done, int total) {
+                if (id == m_folderId)
+                    Q_EMIT folderProgress(image, images, done, total);
+            });
+    connect(worker, &InferenceWorker::folderEverythingImageDone, this,
+            [this](const FolderEverythingImage& r) {
+                if (r.requestId != m_folderId)
+                    return;
+                ++m_folder.done;
+                if (!r.error.isEmpty()) {
+                    ++m_folder.failed;
+                    Q_EMIT error(tr("Segment everything on %1: %2").arg(r.imageFile, r.error));
+                } else if (r.skipped) {
+                    ++m_folder.skipped;
+                } else {
+                    m_folder.objects += r.added;
+                    m_folder.replaced += r.replaced;
+                    const int index =
+                        r.index < m_folderIndices.size() ? m_folderIndices[r.index] : -1;
+                    if (r.added > 0 && index >= 0 && m_session->images().root() == m_folderRoot)
+                        m_session->markAnnotated(index);
+                }
+            });
+    connect(worker, &InferenceWorker::folderEverythingFinished, this,
+            [this](quint64 id, bool cancelled) {
+                if (id != m_folderId)
+                    return;
+                m_folderId = 0;
+                const FolderSummary& f = m_folder;
+                Q_EMIT message(
+                    tr("Segment everything on the folder%1: %2 of %3 images, %4 objects added "
+                       "(%5 replaced), %6 skipped (open in the window), %7 failed")
+                        .arg(cancelled ? tr(" cancelled") : QString())
+                        .arg(f.done)
+                        .arg(f.images)
+                        .arg(f.objects)
+                        .arg(f.replaced)
+                        .arg(f.skipped)
+                        .arg(f.failed));
+                Q_EMIT folderFinished(cancelled);
+            });
     // A run waiting for an encode that is cancelled or fails would wait for good.
     connect(m_session, &DocumentSession::encodeStateChanged, this,
             [this](DocumentSession::EncodeState state) {
@@ -305,7 +347,55 @@ void DocumentProposals::clear() {
     Q_EMIT proposalsChanged();
 }
 
+int DocumentProposals::runFolder() {
+    const ImageFolder& folder = m_session->images();
+    if (!m_session->isSam()) {
+        Q_EMIT error(tr("Segment everything needs a SAM checkpoint: load one first"));
+        return 0;
+    }
+    if (auto st = checkAutoMaskParams(m_params); !st) {
+        Q_EMIT error(tr("Segment everything: %1").arg(QString::fromStdString(st.error().message)));
+        return 0;
+    }
+    FolderEverythingRequest request;
+    request.id = m_nextId++;
+    request.params = m_params;
+    request.store = folder.store();
+    const EngineStatus& engine = m_session->engine();
+    request.engine = engine.name.toStdString();
+    request.fingerprint = engine.report ? engine.report->fingerprint : std::string();
+    m_folderIndices.clear();
+    for (int i = 0; i < folder.count(); ++i) {
+        if (i == m_session->currentIndex())
+            continue;  // its proposals are reviewed in the window (run())
+        const QString path = folder.absolutePath(i);
+        request.items.append({m_session->keyFor(path), path, folder.files()[i]});
+        m_folderIndices.append(i);
+    }
+    if (request.items.isEmpty()) {
+        Q_EMIT error(
+            tr("Segment everything on the folder: no other image (use Segment "
+               "Everything for this one)"));
+        return 0;
+    }
+    m_folderId = request.id;
+    m_folder = FolderSummary{};
+    m_folder.images = int(request.items.size());
+    m_folderRoot = folder.root();
+    m_session->worker()->requestFolderEverything(request);
+    Q_EMIT message(tr("Segment everything on %n other image(s) of the folder, in the background",
+                      nullptr, m_folder.images));
+    return m_folder.images;
+}
+
+void DocumentProposals::cancelFolder() {
+    if (m_folderId)
+        m_session->worker()->cancelFolderEverything();  // folderFinished(cancelled) follows
+}
+
 void DocumentProposals::resetForImage() {
+    // Before the window reads the new image's annotations: a folder run leaves them alone.
+    m_session->worker()->setShownImage(m_session->imageKey());
     if (m_runningId)
         m_session->worker()->cancelEverything();
     m_runningId = 0;

@@ -84,6 +84,24 @@ public:
     // Drops every proposal (no undo step) and stops a run.
     void clear();
 
+    // ---- The folder's other images -------------------------------------------------------------
+    // Segment everything on every other image of the folder, in the background, one image at a
+    // time after the window's own work: each image's masks go into its saved annotations as
+    // unlabelled objects (source "everything"; objects of an earlier run that nobody labelled or
+    // edited are replaced: core/annotation/automaskmerge.h), which the window shows when the
+    // image is opened. An image shown in the window when its turn comes is skipped (the window
+    // holds its annotations). Returns the number of images queued; 0, with an error(), when
+    // there are none or the engine is not SAM.
+    int runFolder();
+    void cancelFolder();
+    bool folderBusy() const { return m_folderId != 0; }
+    struct FolderSummary {
+        int images = 0;  // queued
+        int done = 0;    // gone through (added, skipped or failed)
+        int objects = 0, replaced = 0, skipped = 0, failed = 0;
+    };
+    const FolderSummary& folderSummary() const { return m_folder; }
+
     // ---- For AnnotationDocument and the undo command ------------------------------------------
     void resetForImage();  // a new image: drop the proposals, stop a run
     // Sets the status of proposals of `generation` (ignored when the proposals were replaced).
@@ -98,6 +116,9 @@ Q_SIGNALS:
     void finished(int count, double milliseconds);
     void message(const QString& text);
     void error(const QString& text);
+    // The folder run: image `image` of `images` (0-based) at step `done` of `total`.
+    void folderProgress(int image, int images, int done, int total);
+    void folderFinished(bool cancelled);
 
 private:
     void setState(State state);
@@ -120,6 +141,10 @@ private:
     double m_runMs = 0, m_readyMs = 0;
     AutoMaskStats m_stats;
     qint64 m_startedAt = 0;  // QDateTime ms of run()
+    quint64 m_folderId = 0;  // the folder run in flight (0: none)
+    FolderSummary m_folder;
+    QVector<int> m_folderIndices;  // the run's items as indices of the image list
+    QString m_folderRoot;          // the folder it runs on
 };
 
 }  // namespace samdesk

@@ -94,10 +94,14 @@ void DocumentSession::announceImage() {
 }
 
 void DocumentSession::markAnnotated() {
-    if (m_index < 0 || m_folder.isAnnotated(m_index))
+    markAnnotated(m_index);
+}
+
+void DocumentSession::markAnnotated(int index) {
+    if (index < 0 || index >= m_folder.count() || m_folder.isAnnotated(index))
         return;
-    m_folder.setAnnotated(m_index, true);
-    Q_EMIT annotatedChanged(m_index, true);
+    m_folder.setAnnotated(index, true);
+    Q_EMIT annotatedChanged(index, true);
 }
 
 // ---- Engine -----------------------------------------------------------------------------------

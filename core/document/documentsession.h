@@ -63,6 +63,8 @@ public:
     void announceImageList() { Q_EMIT imageListChanged(); }
     // Marks the current image as having saved annotations (the image list shows it).
     void markAnnotated();
+    // Marks image `index` of the list (annotations saved for it behind the window's back).
+    void markAnnotated(int index);
 
     // ---- Engine -------------------------------------------------------------------------------
     // Loads a SAM checkpoint on the inference thread; engineChanged() or engineFailed() follows.

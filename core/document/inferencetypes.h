@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QImage>
+#include <QList>
 #include <QMetaType>
 #include <QString>
 
@@ -11,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/annotation/annotationstore.h"
 #include "core/annotation/polygon.h"
 #include "core/engine/enginefactory.h"
 #include "core/engine/segmenter.h"
@@ -53,6 +55,30 @@ struct EverythingRequest {
     AutoMaskParams params;
 };
 
+// Segment everything on other images of the folder, their masks merged into their saved
+// annotations as unlabelled objects (core/annotation/automaskmerge.h), one image at a time.
+struct FolderEverythingItem {
+    QString key;        // DocumentSession::keyFor(path)
+    QString path;       // absolute
+    QString imageFile;  // the store's key (relative to the folder)
+};
+struct FolderEverythingRequest {
+    quint64 id = 0;
+    QList<FolderEverythingItem> items;
+    AutoMaskParams params;
+    AnnotationStore store{std::filesystem::path()};
+    std::string engine, fingerprint;  // the objects' maker (ObjectPrompts)
+};
+// One image of a folder run: the objects it added and replaced, or why it was skipped or failed.
+struct FolderEverythingImage {
+    quint64 requestId = 0;
+    int index = 0;  // in the request's items
+    QString imageFile;
+    int added = 0, replaced = 0;
+    bool skipped = false;  // shown in the window when its turn came (the window's edits win)
+    QString error;         // empty when it went well
+};
+
 // The proposals with their outlines for display (polygons in image pixels, holes left out),
 // made on the inference thread.
 struct EverythingResult {
@@ -89,3 +115,4 @@ struct EngineStatus {
 Q_DECLARE_METATYPE(samdesk::DecodeResultPtr)
 Q_DECLARE_METATYPE(samdesk::EngineStatus)
 Q_DECLARE_METATYPE(samdesk::EverythingResultPtr)
+Q_DECLARE_METATYPE(samdesk::FolderEverythingImage)

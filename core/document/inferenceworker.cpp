@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QMetaObject>
 
+#include "core/annotation/automaskmerge.h"
 #include "core/annotation/automaskshapes.h"
 #include "core/document/imageconvert.h"
 #include "core/document/imageload.h"
@@ -14,6 +15,7 @@ InferenceWorker::InferenceWorker(EngineFactory factory) : m_factory(std::move(fa
     qRegisterMetaType<samdesk::DecodeResultPtr>();
     qRegisterMetaType<samdesk::EngineStatus>();
     qRegisterMetaType<samdesk::EverythingResultPtr>();
+    qRegisterMetaType<samdesk::FolderEverythingImage>();
 }
 
 InferenceWorker::~InferenceWorker() = default;
@@ -89,6 +91,40 @@ void InferenceWorker::cancelEverything() {
                                 true);
 }
 
+void InferenceWorker::requestFolderEverything(const FolderEverythingRequest& request) {
+    std::optional<quint64> replaced;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_folderRun)
+            replaced = m_folderRun->id;
+        m_folderRun = request;
+        m_folderNext = 0;
+        m_cancelFolder = false;
+        m_cancelPrefetch = true;
+        schedule();
+    }
+    if (replaced)
+        Q_EMIT folderEverythingFinished(*replaced, true);
+}
+
+void InferenceWorker::cancelFolderEverything() {
+    std::optional<quint64> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        m_cancelFolder = true;  // the image in progress stops between decoder batches
+        if (m_folderRun)
+            dropped = m_folderRun->id;
+        m_folderRun.reset();
+    }
+    if (dropped)
+        Q_EMIT folderEverythingFinished(*dropped, true);
+}
+
+void InferenceWorker::setShownImage(const QString& key) {
+    std::lock_guard lock(m_shownMutex);
+    m_shownKey = key;
+}
+
 void InferenceWorker::requestPrefetch(const EncodeRequest& request) {
     std::lock_guard lock(m_mutex);
     m_pendingPrefetch = request;
@@ -118,6 +154,7 @@ void InferenceWorker::drain() {
         std::optional<DecodeRequest> decode;
         std::optional<StepsRequest> steps;
         std::optional<EverythingRequest> everything;
+        bool folderStep = false;
         {
             std::lock_guard lock(m_mutex);
             if (m_pendingEngine) {
@@ -133,6 +170,8 @@ void InferenceWorker::drain() {
             } else if (m_pendingEverything) {
                 everything.swap(m_pendingEverything);
                 m_cancelEverything = false;
+            } else if (m_folderRun) {
+                folderStep = true;
             } else if (m_pendingPrefetch) {
                 prefetch.swap(m_pendingPrefetch);
                 m_cancelPrefetch = false;
@@ -151,6 +190,8 @@ void InferenceWorker::drain() {
             runSteps(*steps);
         else if (everything)
             runEverything(*everything);
+        else if (folderStep)
+            runFolderStep();
         else if (prefetch)
             runEncode(*prefetch, true);
         if (encode) {
@@ -328,6 +369,118 @@ void InferenceWorker::runEverything(const EverythingRequest& request) {
         out->outlines.push_back(autoMaskOutline(mask));
     out->milliseconds = double(timer.nsecsElapsed()) / 1e6;
     Q_EMIT everythingDone(out);
+}
+
+bool InferenceWorker::runFolderStep() {
+    FolderEverythingItem item;
+    FolderEverythingRequest run;  // a copy of the request's parts this image needs
+    int index = 0, images = 0;
+    std::optional<quint64> over;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_folderRun)
+            return false;
+        index = m_folderNext++;
+        images = int(m_folderRun->items.size());
+        if (index >= images) {
+            over = m_folderRun->id;
+            m_folderRun.reset();
+        }
+    }
+    if (over) {
+        Q_EMIT folderEverythingFinished(*over, false);
+        return false;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_folderRun)
+            return false;  // cancelled in between
+        item = m_folderRun->items[index];
+        run.id = m_folderRun->id;
+        run.params = m_folderRun->params;
+        run.store = m_folderRun->store;
+        run.engine = m_folderRun->engine;
+        run.fingerprint = m_folderRun->fingerprint;
+    }
+    FolderEverythingImage out;
+    out.requestId = run.id;
+    out.index = index;
+    out.imageFile = item.imageFile;
+    const auto shown = [&] {
+        std::lock_guard lock(m_shownMutex);
+        return m_shownKey == item.key;
+    };
+    const auto finish = [&] { Q_EMIT folderEverythingImageDone(out); };
+    if (shown()) {
+        out.skipped = true;
+        finish();
+        return true;
+    }
+    if (!m_engine) {
+        out.error = tr("No engine is loaded");
+        finish();
+        return true;
+    }
+    auto loaded = loadImage(item.path);
+    if (!loaded) {
+        out.error = QString::fromStdString(loaded.error().message);
+        finish();
+        return true;
+    }
+    const QImage image = std::move(loaded.value());
+    const RgbImage rgb = toRgbImage(image);
+    EncodeControl control;
+    control.cancel = &m_cancelFolder;
+    control.progress = [this, &run, index, images](int done, int total) {
+        Q_EMIT folderEverythingProgress(run.id, index, images, done, total);
+    };
+    // An image still encoded in memory (visited, or encoded ahead) is not encoded again; the
+    // others are encoded here (through the embedding cache) and not kept, so the shown image's
+    // encoding stays in memory.
+    std::shared_ptr<ImageSession> session;
+    if (const auto it = m_sessions.constFind(item.key); it != m_sessions.constEnd()) {
+        session = it.value();
+    } else {
+        auto encoded = m_engine->encode(rgb, control);
+        if (!encoded) {
+            if (encoded.error().kind != Error::Kind::Cancelled)
+                out.error = QString::fromStdString(encoded.error().message);
+            else
+                out.skipped = true;
+            finish();
+            return true;
+        }
+        session = encoded.value();
+    }
+    auto result = m_engine->segmentEverything(*session, rgb, run.params, control);
+    if (!result) {
+        if (result.error().kind != Error::Kind::Cancelled)
+            out.error = QString::fromStdString(result.error().message);
+        else
+            out.skipped = true;
+        finish();
+        return true;
+    }
+    {
+        // Held over the save: the window cannot start showing (and reading) this image between
+        // the check and the write.
+        std::lock_guard lock(m_shownMutex);
+        if (m_shownKey == item.key) {
+            out.skipped = true;
+        } else {
+            const AnnotationTarget target{run.store, item.imageFile.toStdString()};
+            auto merged = putIntoAnnotations(target, image.width(), image.height(), result->masks,
+                                             {run.engine, run.fingerprint});
+            if (merged) {
+                out.added = int(merged->added);
+                out.replaced = int(merged->replaced);
+            } else {
+                out.error = QString::fromStdString(merged.error().message);
+            }
+        }
+    }
+    finish();
+    return true;
 }
 
 }  // namespace samdesk

@@ -6,7 +6,7 @@
 // Thread affinity: lives on the inference thread. The request*() and cancel*() methods are
 // thread-safe and meant for the UI thread; signals are emitted on the inference thread (connect
 // them queued). Order of work: engine change, then encode, then decode, then step decodes, then
-// segment everything, then encoding ahead.
+// segment everything, then one image of a folder run, then encoding ahead.
 #pragma once
 
 #include <QHash>
@@ -47,6 +47,15 @@ public:
     // Stops the running segment-everything (between encoder blocks and decoder batches) and
     // drops a waiting one; everythingFailed(cancelled) follows for each.
     void cancelEverything();
+    // Segment everything on a list of images, each one's masks saved into its annotations; one
+    // image per turn, after every other kind of request (so clicks on the shown image wait for
+    // at most the image in progress). Replaces a folder run not finished.
+    void requestFolderEverything(const FolderEverythingRequest& request);
+    // Stops the folder run (the image in progress is not saved); folderEverythingFinished follows.
+    void cancelFolderEverything();
+    // The image the window shows: a folder run does not write its annotations (the window holds
+    // them and would save over the run's objects). Set before the window reads them.
+    void setShownImage(const QString& key);
     // Encodes an image when nothing else is waiting; dropped when other work arrives.
     void requestPrefetch(const EncodeRequest& request);
     // Stops the running encode (between encoder blocks) and drops a waiting one.
@@ -75,6 +84,9 @@ Q_SIGNALS:
     void everythingDone(const samdesk::EverythingResultPtr& result);
     void everythingFailed(quint64 requestId, const QString& imageKey, const QString& message,
                           bool cancelled);
+    void folderEverythingProgress(quint64 requestId, int image, int images, int done, int total);
+    void folderEverythingImageDone(const samdesk::FolderEverythingImage& result);
+    void folderEverythingFinished(quint64 requestId, bool cancelled);
     // `notEncoded`: there is no session for the image (encode it, then ask again).
     void decodeFailed(quint64 requestId, const QString& imageKey, const QString& message,
                       bool notEncoded);
@@ -87,6 +99,8 @@ private:
     void runDecode(const DecodeRequest& request);
     void runSteps(const StepsRequest& request);
     void runEverything(const EverythingRequest& request);
+    // The next image of the folder run; false when the run is over.
+    bool runFolderStep();
     void keepSession(const QString& key, std::shared_ptr<ImageSession> session);
 
     EngineFactory m_factory;
@@ -101,12 +115,17 @@ private:
     std::optional<EncodeRequest> m_pendingPrefetch;
     QList<StepsRequest> m_pendingSteps;
     std::optional<EverythingRequest> m_pendingEverything;
+    std::optional<FolderEverythingRequest> m_folderRun;  // the run and its next image
+    int m_folderNext = 0;
+    std::mutex m_shownMutex;  // guards m_shownKey; held by a folder run's save
+    QString m_shownKey;
     QString m_runningEncodeKey;  // the user encode in progress, if any
     bool m_drainScheduled = false;
 
     std::atomic<bool> m_cancelEncode{false};
     std::atomic<bool> m_cancelPrefetch{false};
     std::atomic<bool> m_cancelEverything{false};
+    std::atomic<bool> m_cancelFolder{false};
     std::atomic<int> m_decodesRun{0};
 };
 

@@ -30,14 +30,21 @@ namespace {
 // a run that waits for the encoding, deterministically.
 class HeldSam final : public Segmenter {
 public:
-    HeldSam(std::unique_ptr<Segmenter> inner, QSemaphore* gate)
-        : m_inner(std::move(inner)), m_gate(gate) {}
+    // `gate` holds every encode; `everythingGate`, when given, every segment everything (and
+    // `waiting` counts the runs that reached it).
+    HeldSam(std::unique_ptr<Segmenter> inner, QSemaphore* gate,
+            QSemaphore* everythingGate = nullptr, std::atomic<int>* waiting = nullptr)
+        : m_inner(std::move(inner))
+        , m_gate(gate)
+        , m_everythingGate(everythingGate)
+        , m_waiting(waiting) {}
     std::string name() const override { return m_inner->name(); }
     bool acceptsMaskInput() const override { return m_inner->acceptsMaskInput(); }
     MaskFrame maskFrame() const override { return m_inner->maskFrame(); }
     Expected<std::shared_ptr<ImageSession>> encode(const RgbImage& image,
                                                    const EncodeControl& control) override {
-        m_gate->acquire();
+        if (m_gate)
+            m_gate->acquire();
         if (control.cancel && control.cancel->load())
             return Error{Error::Kind::Cancelled, "encoding cancelled"};
         return m_inner->encode(image, control);
@@ -48,12 +55,18 @@ public:
     Expected<AutoMaskResult> segmentEverything(ImageSession& session, const RgbImage& image,
                                                const AutoMaskParams& params,
                                                const EncodeControl& control) override {
+        if (m_everythingGate) {
+            ++*m_waiting;
+            m_everythingGate->acquire();
+        }
         return m_inner->segmentEverything(session, image, params, control);
     }
 
 private:
     std::unique_ptr<Segmenter> m_inner;
     QSemaphore* m_gate;
+    QSemaphore* m_everythingGate;
+    std::atomic<int>* m_waiting;
 };
 
 const QString kTiny = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
@@ -116,6 +129,8 @@ private Q_SLOTS:
     void newImageDropsProposals();
     void cancelStopsTheRun();
     void cancelledEncodeEndsTheWait();
+    void folderRunFillsTheOtherImages();
+    void folderRunLeavesTheShownImage();
     void refusals();
 
 private:
@@ -396,6 +411,106 @@ void TestDocumentProposals::cancelledEncodeEndsTheWait() {
     gate.release(8);
     QVERIFY(runAndWait(p));
     QVERIFY(!p->proposals().isEmpty());
+}
+
+// The folder's other image gets the masks as unlabelled objects in its saved annotations (what the
+// engine gives for it), marked annotated; the current image is left to the review; a second run
+// replaces its own objects instead of adding more, and keeps a labelled one.
+void TestDocumentProposals::folderRunFillsTheOtherImages() {
+    AnnotationDocument doc(createEngine);
+    QVERIFY(loadTinySam(doc, m_dir->path()));
+    DocumentProposals* p = doc.proposals();
+    p->setParams(everyMask());
+    QSignalSpy finished(p, &DocumentProposals::folderFinished);
+    QCOMPARE(p->runFolder(), 1);
+    QVERIFY(p->folderBusy());
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QVERIFY(!p->folderBusy());
+    const DocumentProposals::FolderSummary summary = p->folderSummary();
+    QCOMPARE(summary.done, 1);
+    QCOMPARE(summary.failed, 0);
+    QCOMPARE(summary.skipped, 0);
+    QVERIFY(summary.objects >= 5);
+
+    const AnnotationStore store(m_dir->path().toStdString());
+    QVERIFY(!store.load("a.png")->has_value());  // the current image: nothing written
+    auto b = store.load("b.png");
+    QVERIFY(b.ok() && b->has_value());
+    QCOMPARE(int(b.value()->objects.size()), summary.objects);
+    // The engine's own records for b.png, in order.
+    auto engine = SamEngine::load((kTiny + "checkpoint.pth").toStdString(), {"cpu", "float32"});
+    QVERIFY(engine.ok());
+    const QImage img = QImage(kTiny + "image_b.png").convertToFormat(QImage::Format_RGB888);
+    RgbImage rgb;
+    rgb.width = img.width();
+    rgb.height = img.height();
+    for (int y = 0; y < img.height(); ++y)
+        rgb.pixels.insert(rgb.pixels.end(), img.constScanLine(y),
+                          img.constScanLine(y) + std::size_t(img.width()) * 3);
+    auto session = engine.value()->encode(rgb, {});
+    QVERIFY(session.ok());
+    const auto direct = engine.value()->segmentEverything(*session.value(), rgb, everyMask(), {});
+    QVERIFY(direct.ok());
+    std::vector<const AutoMask*> withPixels;
+    for (const AutoMask& m : direct->masks)
+        if (m.area > 0)
+            withPixels.push_back(&m);
+    QCOMPARE(int(withPixels.size()), summary.objects);
+    for (std::size_t i = 0; i < withPixels.size(); ++i) {
+        const AnnotationObject& o = b.value()->objects[i];
+        QVERIFY(o.mask == autoMaskToBinary(*withPixels[i]));
+        QVERIFY(o.label.empty());
+        QCOMPARE(o.source, std::string(source::kEverything));
+    }
+    QVERIFY(doc.session()->images().isAnnotated(1));
+
+    // The window shows them when the image is opened.
+    QVERIFY(doc.next());
+    QCOMPARE(int(doc.annotations()->annotations().objects.size()), summary.objects);
+    // A labelled one survives a second run (from a.png again), the others are replaced.
+    const int labelled = doc.annotations()->annotations().objects.front().id;
+    doc.annotations()->setObjectLabel(labelled, "kept");
+    doc.flush();
+    QVERIFY(doc.previous());
+    QSignalSpy again(p, &DocumentProposals::folderFinished);
+    QCOMPARE(p->runFolder(), 1);
+    QVERIFY(again.wait(60000));
+    QCOMPARE(p->folderSummary().replaced, summary.objects - 1);
+    b = store.load("b.png");
+    QCOMPARE(int(b.value()->objects.size()), summary.objects + 1);
+    QCOMPARE(b.value()->objects.front().label, std::string("kept"));
+}
+
+// The image the window shows when its turn comes is left alone: the window holds its annotations
+// and would save over the run's objects.
+void TestDocumentProposals::folderRunLeavesTheShownImage() {
+    QSemaphore everythingGate;
+    std::atomic<int> waiting{0};
+    const auto factory = [&](const EngineChoice& choice) -> Expected<LoadedEngine> {
+        auto loaded = createEngine(choice);
+        if (loaded && !choice.checkpoint.empty())
+            loaded->engine = std::make_unique<HeldSam>(std::move(loaded->engine), nullptr,
+                                                       &everythingGate, &waiting);
+        return loaded;
+    };
+    AnnotationDocument doc(factory);
+    QVERIFY(loadTinySam(doc, m_dir->path()));
+    QTRY_COMPARE_WITH_TIMEOUT(doc.session()->encodeState(), DocumentSession::EncodeState::Ready,
+                              60000);
+    DocumentProposals* p = doc.proposals();
+    p->setParams(everyMask());
+    QSignalSpy finished(p, &DocumentProposals::folderFinished);
+    QCOMPARE(p->runFolder(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(waiting.load(), 1, 60000);  // b.png's generator is held
+    QVERIFY(doc.next());                                  // the window shows b.png now
+    everythingGate.release(8);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(p->folderSummary().skipped, 1);
+    QCOMPARE(p->folderSummary().objects, 0);
+    const AnnotationStore store(m_dir->path().toStdString());
+    QVERIFY(!store.load("b.png")->has_value());
+    QVERIFY(doc.annotations()->annotations().objects.empty());
 }
 
 void TestDocumentProposals::refusals() {

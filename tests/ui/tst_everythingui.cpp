@@ -12,6 +12,7 @@
 #include <QMap>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QToolButton>
@@ -87,6 +88,7 @@ private Q_SLOTS:
     void cancelKeepsEarlierProposals();
     void scriptVerbs();
     void scriptRejectsUnknownParameter();
+    void folderRunFillsTheOtherImage();
 
 private:
     // Runs with reviewParams() and waits for the proposals; returns how many there are.
@@ -125,6 +127,33 @@ void TestEverythingUi::init() {
 void TestEverythingUi::cleanup() {
     m_window.reset();
     m_dir.reset();
+}
+
+// Segment Everything in Folder: enabled with a SAM checkpoint and another image, its progress in
+// the status bar with Cancel, the other image's masks saved as unlabelled objects and the list's
+// mark set; the current image untouched; the window shows them on the other image.
+void TestEverythingUi::folderRunFillsTheOtherImage() {
+    QAction* folderAction =
+        m_window->findChild<QAction*>(QStringLiteral("segmentEverythingFolder"));
+    QVERIFY(folderAction);
+    QVERIFY(folderAction->isEnabled());
+    m_window->setEverythingParams(reviewParams(), false);
+    QSignalSpy finished(proposals(), &DocumentProposals::folderFinished);
+    QCOMPARE(m_window->runEverythingFolder(false), 1);
+    QVERIFY(!folderAction->isEnabled());  // one run at a time
+    auto* bar = m_window->findChild<QProgressBar*>(QStringLiteral("everythingProgress"));
+    QVERIFY(bar && bar->isVisible());
+    QVERIFY(finished.wait(60000));
+    QVERIFY(!bar->isVisible());
+    QVERIFY(folderAction->isEnabled());
+    const int added = proposals()->folderSummary().objects;
+    QVERIFY(added > 0);
+    QCOMPARE(objectCount(), 0);  // the current image is left to the review
+    const AnnotationStore store(m_dir->path().toStdString());
+    QVERIFY(!store.load("image_a.png")->has_value());
+    QVERIFY(m_window->document()->session()->images().isAnnotated(1));
+    QVERIFY(m_window->document()->next());
+    QCOMPARE(objectCount(), added);
 }
 
 int TestEverythingUi::runToReady() {

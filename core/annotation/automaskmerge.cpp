@@ -1,11 +1,11 @@
-// Segment everything's masks merged into the autosave annotations (see everythingannotations.h).
-#include "app/cli/everythingannotations.h"
+// Segment everything's masks merged into the autosave annotations (see automaskmerge.h).
+#include "core/annotation/automaskmerge.h"
 
 #include <algorithm>
 
 #include "core/annotation/automaskshapes.h"
 
-namespace samdesk::cli {
+namespace samdesk {
 
 namespace fs = std::filesystem;
 
@@ -78,4 +78,4 @@ Expected<MergeCounts> putIntoAnnotations(const AnnotationTarget& target, int wid
     return counts;
 }
 
-}  // namespace samdesk::cli
+}  // namespace samdesk

@@ -1,6 +1,7 @@
-// samdesk-cli everything --into-annotations: the generator's masks as unlabelled objects of the
-// image's autosave annotations (core/annotation/annotationstore.h), where the app shows them
-// when it opens the image. A later run replaces only what an earlier one left untouched.
+// Segment everything into the annotations (samdesk-cli everything --into-annotations, the app's
+// Segment Everything in Folder): the generator's masks as unlabelled objects of an image's
+// autosave annotations (core/annotation/annotationstore.h), where the app shows them when it
+// opens the image. A later run replaces only what an earlier one left untouched.
 #pragma once
 
 #include <cstddef>
@@ -13,7 +14,7 @@
 #include "core/common/automask.h"
 #include "core/common/expected.h"
 
-namespace samdesk::cli {
+namespace samdesk {
 
 // Where the app keeps an image's annotations: the store of the image's own folder, keyed by its
 // file name. The app lists a folder without its subfolders, so an image in DIR/sub is found by
@@ -63,4 +64,4 @@ Expected<MergeCounts> putIntoAnnotations(const AnnotationTarget& target, int wid
                                          const std::vector<AutoMask>& masks,
                                          const EverythingOrigin& origin);
 
-}  // namespace samdesk::cli
+}  // namespace samdesk
