@@ -125,17 +125,12 @@ int runEncode(const Argv& argv) {
     const auto maxGb = err.empty() ? args.number("max-cache-gb", &err) : std::nullopt;
     if (!err.empty())
         return fail(err);
-    ShardSpec shard;
-    if (const auto text = args.value("shard")) {
-        auto parsed = parseShardSpec(*text);
-        if (!parsed)
-            return fail(parsed.error().message);
-        shard = *parsed;
-    }
-    auto dataset = listImages(*args.value("images"));
-    if (!dataset)
-        return fail(dataset.error().message);
-    const std::vector<std::string> mine = selectShard(dataset->images, shard);
+    auto listed = listShard(*args.value("images"), args.value("shard"));
+    if (!listed)
+        return fail(listed.error().message);
+    const Dataset& dataset = listed->dataset;
+    const ShardSpec shard = listed->shard;
+    const std::vector<std::string>& mine = listed->images;
 
     const PredictorOptions options = predictorOptions(args, threads, "auto");
     auto loaded = Predictor::load(*args.value("checkpoint"), options);
@@ -153,7 +148,7 @@ int runEncode(const Argv& argv) {
     store->cache().setShared(!maxGb);
 
     std::printf("encoding %zu of %zu image(s) (shard %d/%d) with %s (%s, %s) into %s\n",
-                mine.size(), dataset->images.size(), shard.index, shard.count,
+                mine.size(), dataset.images.size(), shard.index, shard.count,
                 predictor.config().variant.c_str(), predictor.options().device.c_str(),
                 predictor.options().dtype.c_str(), args.value("cache")->c_str());
     std::fflush(stdout);
@@ -164,7 +159,7 @@ int runEncode(const Argv& argv) {
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < mine.size() && !interrupted(); ++i) {
         const std::string& name = mine[i];
-        const fs::path path = fs::path(name).is_absolute() ? fs::path(name) : dataset->root / name;
+        const fs::path path = fs::path(name).is_absolute() ? fs::path(name) : dataset.root / name;
         progress.update(i, 0.0, name);
         auto image = readImageFile(path);
         auto key = image ? store->keyFor(image->view()) : Expected<EmbeddingKey>(image.error());

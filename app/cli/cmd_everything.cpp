@@ -21,7 +21,6 @@
 #include "app/cli/modeloptions.h"
 #include "core/annotation/automaskmerge.h"
 #include "core/cache/contenthash.h"
-#include "core/cache/shardplan.h"
 #include "core/common/atomicfile.h"
 #include "core/sam/predictor/automaskgenerator.h"
 #include "core/sam/predictor/embeddingstore.h"
@@ -222,19 +221,12 @@ int runEverything(const Argv& argv) {
 
     std::vector<Job> jobs;
     if (folder) {
-        ShardSpec shard;
-        if (const auto text = args.value("shard")) {
-            auto parsed = parseShardSpec(*text);
-            if (!parsed)
-                return fail(parsed.error().message);
-            shard = *parsed;
-        }
-        auto dataset = listImages(*args.value("images"));
-        if (!dataset)
-            return fail(dataset.error().message);
-        for (const std::string& name : selectShard(dataset->images, shard)) {
+        auto listed = listShard(*args.value("images"), args.value("shard"));
+        if (!listed)
+            return fail(listed.error().message);
+        for (const std::string& name : listed->images) {
             const fs::path rel(name);
-            const fs::path image = rel.is_absolute() ? rel : dataset->root / rel;
+            const fs::path image = rel.is_absolute() ? rel : listed->dataset.root / rel;
             fs::path file = rel.is_absolute() ? rel.relative_path() : rel;
             file += ".json";
             jobs.push_back({name, image, json ? fs::path(*args.value("out")) / file : fs::path()});

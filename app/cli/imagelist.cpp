@@ -10,6 +10,23 @@ namespace samdesk::cli {
 
 namespace fs = std::filesystem;
 
+Expected<DatasetShard> listShard(const fs::path& source,
+                                 const std::optional<std::string>& shardText) {
+    DatasetShard out;
+    if (shardText) {
+        auto parsed = parseShardSpec(*shardText);
+        if (!parsed)
+            return parsed.error();
+        out.shard = *parsed;
+    }
+    auto dataset = listImages(source);
+    if (!dataset)
+        return dataset.error();
+    out.dataset = std::move(dataset.value());
+    out.images = selectShard(out.dataset.images, out.shard);
+    return out;
+}
+
 bool isImageFile(const fs::path& p) {
     static const std::set<std::string> kExtensions = {".png", ".jpg", ".jpeg", ".jpe",
                                                       ".bmp", ".tif", ".tiff", ".webp",

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/cache/shardplan.h"
 #include "core/common/expected.h"
 
 namespace samdesk::cli {
@@ -21,6 +23,16 @@ struct Dataset {
 // A folder (recursively, hidden files and folders skipped) or a text file with one path per
 // line (relative to its folder; '#' starts a comment line). Errors: Io.
 Expected<Dataset> listImages(const std::filesystem::path& source);
+
+// The images of `source` that `shardText` ("i/n"; none: every image) selects, in shard order.
+struct DatasetShard {
+    Dataset dataset;
+    ShardSpec shard;
+    std::vector<std::string> images;
+};
+// Errors: a bad shard spec, listImages()'.
+Expected<DatasetShard> listShard(const std::filesystem::path& source,
+                                 const std::optional<std::string>& shardText);
 
 // "42s", "3m07s", "2h05m".
 std::string duration(double seconds);

@@ -411,6 +411,14 @@ bool InferenceWorker::runFolderStep() {
         return m_shownKey == item.key;
     };
     const auto finish = [&] { Q_EMIT folderEverythingImageDone(out); };
+    // A cancel (the run's) leaves the image as it was; other errors are the image's failure.
+    const auto stopped = [&](const Error& e) {
+        if (e.kind == Error::Kind::Cancelled)
+            out.skipped = true;
+        else
+            out.error = QString::fromStdString(e.message);
+        finish();
+    };
     if (shown()) {
         out.skipped = true;
         finish();
@@ -443,22 +451,14 @@ bool InferenceWorker::runFolderStep() {
     } else {
         auto encoded = m_engine->encode(rgb, control);
         if (!encoded) {
-            if (encoded.error().kind != Error::Kind::Cancelled)
-                out.error = QString::fromStdString(encoded.error().message);
-            else
-                out.skipped = true;
-            finish();
+            stopped(encoded.error());
             return true;
         }
         session = encoded.value();
     }
     auto result = m_engine->segmentEverything(*session, rgb, run.params, control);
     if (!result) {
-        if (result.error().kind != Error::Kind::Cancelled)
-            out.error = QString::fromStdString(result.error().message);
-        else
-            out.skipped = true;
-        finish();
+        stopped(result.error());
         return true;
     }
     {
