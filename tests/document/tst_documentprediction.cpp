@@ -139,7 +139,7 @@ void TestDocumentPrediction::refiningShowsTheObject() {
     std::vector<std::uint8_t> bytes(std::size_t(kImageW) * kImageH, 0);
     bytes[5 * kImageW + 5] = 1;
     o.mask = BinaryMask::fromBytes(kImageW, kImageH, bytes).value();
-    m_annotations->applyObjects({{7, -1, o}});
+    m_annotations->applyObjects({{7, -1, o, {}}});
     DocumentPrediction& p = *m_prediction;
     PromptState refine;
     refine.refiningObject = 7;
@@ -150,7 +150,7 @@ void TestDocumentPrediction::refiningShowsTheObject() {
     // The object changes under it (another edit, an undo): the shown mask follows.
     bytes[6 * kImageW + 6] = 1;
     o.mask = BinaryMask::fromBytes(kImageW, kImageH, bytes).value();
-    m_annotations->applyObjects({{7, -1, o}});
+    m_annotations->applyObjects({{7, -1, o, {}}});
     QCOMPARE(int(p.currentMask().area()), 2);
     m_annotations->undoStack()->undo();
     QCOMPARE(p.refiningObject(), 0);

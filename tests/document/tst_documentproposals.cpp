@@ -17,9 +17,11 @@
 #include "core/annotation/automaskshapes.h"
 #include "core/annotation/datasetexport.h"
 #include "core/document/annotationdocument.h"
+#include "core/document/imageconvert.h"
 #include "core/engine/enginefactory.h"
 #include "core/engine/samengine.h"
 #include "tests/document/testimages.h"
+#include "tests/document/tinysam.h"
 
 using namespace samdesk;
 using namespace samdesk::test;
@@ -69,8 +71,6 @@ private:
     std::atomic<int>* m_waiting;
 };
 
-const QString kTiny = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
-
 // Every mask survives the filters (the fixture's random weights score low).
 AutoMaskParams everyMask() {
     AutoMaskParams p;
@@ -87,17 +87,19 @@ bool tinyFolder(const QString& dir) {
            QFile::copy(kTiny + "image_b.png", dir + "/b.png");
 }
 
-bool loadTinySam(AnnotationDocument& doc, const QString& folder) {
-    if (!doc.openFolder(folder))
-        return false;
-    QSignalSpy failed(doc.session(), &DocumentSession::engineFailed);
-    doc.session()->loadCheckpoint(kTiny + QStringLiteral("checkpoint.pth"), QStringLiteral("cpu"),
-                                  QStringLiteral("float32"));
-    QElapsedTimer clock;
-    clock.start();
-    while (!doc.session()->isSam() && failed.isEmpty() && clock.elapsed() < 60000)
-        QTest::qWait(20);
-    return doc.session()->isSam();
+// What the engine alone gives for a fixture image with everyMask(): the records to compare with.
+// The image through the document's own conversion (the pixels the worker hands the engine).
+Expected<AutoMaskResult> engineRecords(const QString& image) {
+    SamEngineOptions options;
+    options.dtype = "float32";
+    auto engine = SamEngine::load((kTiny + "checkpoint.pth").toStdString(), options);
+    if (!engine)
+        return engine.error();
+    const RgbImage rgb = toRgbImage(QImage(kTiny + image));
+    auto session = engine.value()->encode(rgb, {});
+    if (!session)
+        return session.error();
+    return engine.value()->segmentEverything(*session.value(), rgb, everyMask(), {});
 }
 
 bool runAndWait(DocumentProposals* p) {
@@ -160,19 +162,8 @@ void TestDocumentProposals::runGivesTheEnginesRecords() {
     QCOMPARE(finished.first().at(0).toInt(), int(p->proposals().size()));
 
     // The engine's own records, each with an outline around its mask's pixels.
-    auto engine = SamEngine::load((kTiny + "checkpoint.pth").toStdString(), {"cpu", "float32"});
-    QVERIFY(engine.ok());
-    RgbImage rgb;
-    const QImage img = QImage(kTiny + "image_a.png").convertToFormat(QImage::Format_RGB888);
-    rgb.width = img.width();
-    rgb.height = img.height();
-    for (int y = 0; y < img.height(); ++y)
-        rgb.pixels.insert(rgb.pixels.end(), img.constScanLine(y),
-                          img.constScanLine(y) + std::size_t(img.width()) * 3);
-    auto session = engine.value()->encode(rgb, {});
-    QVERIFY(session.ok());
-    const auto direct = engine.value()->segmentEverything(*session.value(), rgb, everyMask(), {});
-    QVERIFY(direct.ok());
+    const auto direct = engineRecords("image_a.png");
+    QVERIFY2(direct.ok(), direct.ok() ? "" : direct.error().message.c_str());
     QCOMPARE(int(p->proposals().size()), int(direct->masks.size()));
     QVERIFY(p->proposals().size() >= 10);
     for (int i = 0; i < p->proposals().size(); ++i) {
@@ -439,19 +430,8 @@ void TestDocumentProposals::folderRunFillsTheOtherImages() {
     QVERIFY(b.ok() && b->has_value());
     QCOMPARE(int(b.value()->objects.size()), summary.objects);
     // The engine's own records for b.png, in order.
-    auto engine = SamEngine::load((kTiny + "checkpoint.pth").toStdString(), {"cpu", "float32"});
-    QVERIFY(engine.ok());
-    const QImage img = QImage(kTiny + "image_b.png").convertToFormat(QImage::Format_RGB888);
-    RgbImage rgb;
-    rgb.width = img.width();
-    rgb.height = img.height();
-    for (int y = 0; y < img.height(); ++y)
-        rgb.pixels.insert(rgb.pixels.end(), img.constScanLine(y),
-                          img.constScanLine(y) + std::size_t(img.width()) * 3);
-    auto session = engine.value()->encode(rgb, {});
-    QVERIFY(session.ok());
-    const auto direct = engine.value()->segmentEverything(*session.value(), rgb, everyMask(), {});
-    QVERIFY(direct.ok());
+    const auto direct = engineRecords("image_b.png");
+    QVERIFY2(direct.ok(), direct.ok() ? "" : direct.error().message.c_str());
     std::vector<const AutoMask*> withPixels;
     for (const AutoMask& m : direct->masks)
         if (m.area > 0)

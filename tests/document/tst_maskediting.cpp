@@ -16,6 +16,7 @@
 #include "testimages.h"
 #include "tests/annotation/testmasks.h"
 #include "tests/annotation/teststroke.h"
+#include "tests/document/tinysam.h"
 
 using namespace samdesk;
 using namespace samdesk::test;
@@ -25,8 +26,6 @@ using namespace samdesk::test;
                               30000)
 
 namespace {
-
-const QString kTiny = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 
 // The reference rasterisation of a stroke (tests/annotation/teststroke.h), in place.
 void referenceStroke(BinaryMask& m, const std::vector<StrokePoint>& pts, double r, bool value) {
@@ -44,22 +43,6 @@ bool decodeAfter(DocumentPrediction* p, Change change) {
 int lastObjectId(const AnnotationDocument& doc) {
     const auto& objs = doc.annotations()->annotations().objects;
     return objs.empty() ? 0 : objs.back().id;
-}
-
-// A document on `folder` with the tiny SAM checkpoint loaded and the first image encoded.
-bool loadTinySam(AnnotationDocument& doc, const QString& folder) {
-    if (!doc.openFolder(folder))
-        return false;
-    QSignalSpy failed(doc.session(), &DocumentSession::engineFailed);
-    doc.session()->loadCheckpoint(kTiny + QStringLiteral("checkpoint.pth"), QStringLiteral("cpu"),
-                                  QStringLiteral("float32"));
-    QElapsedTimer clock;
-    clock.start();
-    while (!doc.session()->isSam() && failed.isEmpty() && clock.elapsed() < 60000)
-        QTest::qWait(20);
-    if (!failed.isEmpty())
-        qWarning() << failed.first();
-    return doc.session()->isSam();
 }
 
 }  // namespace

@@ -216,22 +216,37 @@ int runGemm(const Options& o) {
     return 0;
 }
 
-int runDecode(const Options& o) {
+// The decoder benchmarks' image: deterministic noise of kNoiseW x kNoiseH.
+constexpr int kNoiseW = 1024, kNoiseH = 768;
+
+// A float32 predictor (`threads`, 0: every core) holding the noise image's embedding; null, with
+// the error printed, when it cannot be made.
+std::unique_ptr<Predictor> predictorOnNoise(const Options& o, int threads) {
     PredictorOptions po;
     po.dtype = "float32";
+    po.threads = threads;
     auto loaded = Predictor::load(o.checkpoint, po);
     if (!loaded) {
         std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
-        return 2;
+        return nullptr;
     }
-    Predictor& p = **loaded;
-    const int w = 1024, h = 768;
-    std::vector<std::uint8_t> rgb(std::size_t(w) * h * 3);
+    std::vector<std::uint8_t> rgb(std::size_t(kNoiseW) * kNoiseH * 3);
     for (std::size_t i = 0; i < rgb.size(); ++i)
         rgb[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 24);
-    ImageView view{rgb.data(), w, h, 3, 8, 0, PixelOrder::Rgb};
-    if (auto st = p.setImage(view); !st)
+    const ImageView view{rgb.data(), kNoiseW, kNoiseH, 3, 8, 0, PixelOrder::Rgb};
+    if (auto st = loaded.value()->setImage(view); !st) {
+        std::fprintf(stderr, "%s\n", st.error().message.c_str());
+        return nullptr;
+    }
+    return std::move(loaded.value());
+}
+
+int runDecode(const Options& o) {
+    const auto predictor = predictorOnNoise(o, 0);
+    if (!predictor)
         return 2;
+    Predictor& p = *predictor;
+    const int w = kNoiseW, h = kNoiseH;
     PromptSet prompts;
     prompts.points = {{400.5, 300.5, true}};
     const auto click = [&] {
@@ -339,22 +354,11 @@ int runPoints(const Options& o) {
 // predictPoints on a grid of 64 points of a synthetic image, without and with the masks, and
 // the per-op profile of the version without.
 int runPointDecode(const Options& o) {
-    PredictorOptions po;
-    po.dtype = "float32";
-    po.threads = o.threads;
-    auto loaded = Predictor::load(o.checkpoint, po);
-    if (!loaded) {
-        std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
+    const auto predictor = predictorOnNoise(o, o.threads);
+    if (!predictor)
         return 2;
-    }
-    Predictor& p = **loaded;
-    const int w = 1024, h = 768;
-    std::vector<std::uint8_t> rgb(std::size_t(w) * h * 3);
-    for (std::size_t i = 0; i < rgb.size(); ++i)
-        rgb[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 24);
-    ImageView view{rgb.data(), w, h, 3, 8, 0, PixelOrder::Rgb};
-    if (auto st = p.setImage(view); !st)
-        return 2;
+    Predictor& p = *predictor;
+    const int w = kNoiseW, h = kNoiseH;
     std::vector<PromptPoint> points;
     for (int i = 0; i < 64; ++i)
         points.push_back({(i % 8 + 0.5) * w / 8, (i / 8 + 0.5) * h / 8, true});

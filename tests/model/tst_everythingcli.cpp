@@ -32,6 +32,12 @@ QJsonObject readJson(const QString& path) {
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
+// A 4 x 4 grid with the filters off, in float32: fast, and masks on the fixture's random weights.
+QStringList quickFlags() {
+    return {"--points-per-side",        "4", "--pred-iou-thresh", "0",
+            "--stability-score-thresh", "0", "--dtype",           "float32"};
+}
+
 // The original's parameters as the command's flags.
 QStringList flagsOf(const QJsonObject& params) {
     QStringList flags;
@@ -165,21 +171,10 @@ void TestEverythingCli::folderShardsResumeAndCache() {
     QVERIFY(dir.mkpath("images/sub"));
     QVERIFY(QFile::copy(tinyPath("image_a.png"), dir.filePath("images/a.png")));
     QVERIFY(QFile::copy(tinyPath("image_b.png"), dir.filePath("images/sub/b.png")));
-    const QStringList common = {"everything",
-                                "--checkpoint",
-                                tinyPath("checkpoint.pth"),
-                                "--images",
-                                dir.filePath("images"),
-                                "--out",
-                                dir.filePath("out"),
-                                "--points-per-side",
-                                "4",
-                                "--pred-iou-thresh",
-                                "0",
-                                "--stability-score-thresh",
-                                "0",
-                                "--dtype",
-                                "float32"};
+    const QStringList common =
+        QStringList{"everything",           "--checkpoint", tinyPath("checkpoint.pth"), "--images",
+                    dir.filePath("images"), "--out",        dir.filePath("out")} +
+        quickFlags();
     // Two shards: each image in exactly one.
     int written = 0;
     for (const char* shard : {"0/2", "1/2"}) {
@@ -199,23 +194,16 @@ void TestEverythingCli::folderShardsResumeAndCache() {
     QVERIFY2(resumed.out.contains("1 done, 1 done before"), qPrintable(resumed.out));
     QVERIFY(QFile::exists(b));
     // The embedding cache: filled by the first run, the second run's masks are the same.
-    const QStringList cached = {"everything",
-                                "--checkpoint",
-                                tinyPath("checkpoint.pth"),
-                                "--image",
-                                tinyPath("image_b.png"),
-                                "--cache",
-                                dir.filePath("cache"),
-                                "--points-per-side",
-                                "4",
-                                "--pred-iou-thresh",
-                                "0",
-                                "--stability-score-thresh",
-                                "0",
-                                "--dtype",
-                                "float32",
-                                "--crop-n-layers",
-                                "1"};
+    const QStringList cached = QStringList{"everything",
+                                           "--checkpoint",
+                                           tinyPath("checkpoint.pth"),
+                                           "--image",
+                                           tinyPath("image_b.png"),
+                                           "--cache",
+                                           dir.filePath("cache"),
+                                           "--crop-n-layers",
+                                           "1"} +
+                               quickFlags();
     const CliRun first = runCli(cached + QStringList{"--out", dir.filePath("c1.json")});
     QVERIFY2(first.exitCode == 0, qPrintable(first.err));
     const auto entries = QDir(dir.filePath("cache")).entryList(QDir::Files | QDir::NoDotAndDotDot);
@@ -409,17 +397,9 @@ void TestEverythingCli::intoAnnotationsLeavesWhatItCannotMerge() {
     const QByteArray resizedBytes = fileBytes(resizedFile);
     const QByteArray corruptBytes = fileBytes(corruptFile);
 
-    const QStringList flags = {"--checkpoint",
-                               tinyPath("checkpoint.pth"),
-                               "--into-annotations",
-                               "--points-per-side",
-                               "4",
-                               "--pred-iou-thresh",
-                               "0",
-                               "--stability-score-thresh",
-                               "0",
-                               "--dtype",
-                               "float32"};
+    const QStringList flags =
+        QStringList{"--checkpoint", tinyPath("checkpoint.pth"), "--into-annotations"} +
+        quickFlags();
     const CliRun r = runCli(QStringList{"everything", "--images", images} + flags);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.out.contains("1 done, 0 done before, 3 failed"), qPrintable(r.out));

@@ -31,7 +31,6 @@ using namespace samdesk::test;
 
 namespace {
 
-const QString kData = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 using State = DocumentProposals::State;
 using Review = DocumentProposals::Status;
 
@@ -59,15 +58,6 @@ bool sameParams(const AutoMaskParams& a, const AutoMaskParams& b) {
 }
 
 }  // namespace
-
-#define WAIT_SAM_READY(w)                                                                      \
-    do {                                                                                       \
-        QTRY_VERIFY_WITH_TIMEOUT(                                                              \
-            (w).document()->session()->isSam() && !(w).document()->session()->engineLoading(), \
-            30000);                                                                            \
-        QTRY_COMPARE_WITH_TIMEOUT((w).document()->session()->encodeState(),                    \
-                                  DocumentSession::EncodeState::Ready, 30000);                 \
-    } while (0)
 
 class TestEverythingUi : public QObject {
     Q_OBJECT
@@ -113,15 +103,7 @@ void TestEverythingUi::init() {
     settings.setPrecision(QStringLiteral("float32"));
     settings.setEmbeddingCacheEnabled(false);
     settings.setEverythingParams(AutoMaskParams());
-    QVERIFY(QFile::copy(kData + "image_a.png", m_dir->filePath("image_a.png")));
-    QVERIFY(QFile::copy(kData + "image_b.png", m_dir->filePath("image_b.png")));
-    m_window = std::make_unique<MainWindow>();
-    m_window->resize(1200, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    QVERIFY(m_window->openFolder(m_dir->path()));
-    m_window->loadCheckpoint(kData + "checkpoint.pth");
-    WAIT_SAM_READY(*m_window);
+    openTinySamWindow(*m_dir, m_window);
 }
 
 void TestEverythingUi::cleanup() {

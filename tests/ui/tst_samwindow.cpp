@@ -37,15 +37,6 @@ namespace {
 const QString kData = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
 }
 
-#define WAIT_SAM_READY(w)                                                                      \
-    do {                                                                                       \
-        QTRY_VERIFY_WITH_TIMEOUT(                                                              \
-            (w).document()->session()->isSam() && !(w).document()->session()->engineLoading(), \
-            30000);                                                                            \
-        QTRY_COMPARE_WITH_TIMEOUT((w).document()->session()->encodeState(),                    \
-                                  DocumentSession::EncodeState::Ready, 30000);                 \
-    } while (0)
-
 class TestSamWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -78,15 +69,7 @@ void TestSamWindow::init() {
     settings.setEmbeddingCacheEnabled(true);
     settings.setEmbeddingCacheDirectory(m_dir->filePath("cache"));
     settings.setEmbeddingCacheMaxBytes(EmbeddingCache::kDefaultMaxBytes);
-    QVERIFY(QFile::copy(kData + "image_a.png", m_dir->filePath("image_a.png")));
-    QVERIFY(QFile::copy(kData + "image_b.png", m_dir->filePath("image_b.png")));
-    m_window = std::make_unique<MainWindow>();
-    m_window->resize(1200, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    QVERIFY(m_window->openFolder(m_dir->path()));
-    m_window->loadCheckpoint(kData + "checkpoint.pth");
-    WAIT_SAM_READY(*m_window);
+    openTinySamWindow(*m_dir, m_window);
 }
 
 void TestSamWindow::cleanup() {

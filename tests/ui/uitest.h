@@ -3,6 +3,7 @@
 // strokes and the reference rasterisation they are checked against.
 #pragma once
 
+#include <QFile>
 #include <QMouseEvent>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -24,6 +25,16 @@
 #define WAIT_READY(w)                                                   \
     QTRY_COMPARE_WITH_TIMEOUT((w).document()->session()->encodeState(), \
                               DocumentSession::EncodeState::Ready, 20000)
+
+// Waits until the window's SAM engine is loaded and its current image encoded.
+#define WAIT_SAM_READY(w)                                                                      \
+    do {                                                                                       \
+        QTRY_VERIFY_WITH_TIMEOUT(                                                              \
+            (w).document()->session()->isSam() && !(w).document()->session()->engineLoading(), \
+            30000);                                                                            \
+        QTRY_COMPARE_WITH_TIMEOUT((w).document()->session()->encodeState(),                    \
+                                  DocumentSession::EncodeState::Ready, 30000);                 \
+    } while (0)
 
 namespace samdesk::test {
 
@@ -137,6 +148,22 @@ inline void openDiscWindow(std::unique_ptr<QTemporaryDir>& dir, std::unique_ptr<
     QVERIFY(QTest::qWaitForWindowExposed(window.get()));
     QVERIFY(window->openFolder(dir->path()));
     WAIT_READY(*window);
+}
+
+// The SAM tests' window: the tiny fixture's two images copied into `dir`, 1200 x 800, shown,
+// with the tiny checkpoint loaded and the first image encoded (set AppSettings first). Fails the
+// calling test when it cannot be made.
+inline void openTinySamWindow(const QTemporaryDir& dir, std::unique_ptr<MainWindow>& window) {
+    const QString data = QStringLiteral(SAMDESK_TEST_DATA "/samv1-tiny/");
+    QVERIFY(QFile::copy(data + "image_a.png", dir.filePath("image_a.png")));
+    QVERIFY(QFile::copy(data + "image_b.png", dir.filePath("image_b.png")));
+    window = std::make_unique<MainWindow>();
+    window->resize(1200, 800);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    QVERIFY(window->openFolder(dir.path()));
+    window->loadCheckpoint(data + "checkpoint.pth");
+    WAIT_SAM_READY(*window);
 }
 
 }  // namespace samdesk::test
