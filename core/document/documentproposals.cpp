@@ -281,12 +281,17 @@ QList<int> DocumentProposals::proposalsInside(const QRectF& rect) const {
     return out;
 }
 
-QList<int> DocumentProposals::accept(const QList<int>& indices) {
+QList<int> DocumentProposals::pendingOf(const QList<int>& indices) const {
     QList<int> chosen;
     for (const int i : indices)
         if (i >= 0 && i < m_proposals.size() && m_proposals[i].status == Status::Pending &&
             !chosen.contains(i))
             chosen.append(i);
+    return chosen;
+}
+
+QList<int> DocumentProposals::accept(const QList<int>& indices) {
+    const QList<int> chosen = pendingOf(indices);
     if (chosen.isEmpty())
         return {};
     const QString current = m_annotations->currentLabel();
@@ -321,11 +326,7 @@ QList<int> DocumentProposals::accept(const QList<int>& indices) {
 }
 
 int DocumentProposals::reject(const QList<int>& indices) {
-    QList<int> chosen;
-    for (const int i : indices)
-        if (i >= 0 && i < m_proposals.size() && m_proposals[i].status == Status::Pending &&
-            !chosen.contains(i))
-            chosen.append(i);
+    const QList<int> chosen = pendingOf(indices);
     if (chosen.isEmpty())
         return 0;
     auto* command = new ProposalStatusCommand(this, chosen, Status::Rejected, {});

@@ -122,6 +122,8 @@ Q_SIGNALS:
 
 private:
     void setState(State state);
+    // Of `indices`, the pending proposals, each once, in the order given.
+    QList<int> pendingOf(const QList<int>& indices) const;
     void startRun();
     void onEncoded();
     void onDone(const EverythingResultPtr& result);
