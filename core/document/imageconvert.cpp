@@ -39,8 +39,39 @@ QImage maskToAlpha(const BinaryMask& mask) {
 
 QImage maskToOverlay(const BinaryMask& mask, QColor fill, QColor outline) {
     QImage out(mask.width(), mask.height(), QImage::Format_ARGB32_Premultiplied);
-    out.fill(Qt::transparent);
-    paintMask(out, mask, fill, outline);
+    if (out.isNull())
+        return out;
+    // Every pixel written in one pass, without branches (it vectorises): the overlay of each
+    // click is made on the UI thread, between the decode and the paint.
+    const QRgb colours[3] = {0, qPremultiply(outline.rgba()), qPremultiply(fill.rgba())};
+    const int w = mask.width(), h = mask.height();
+    const std::uint8_t* m = mask.data();
+    for (int y = 0; y < h; ++y) {
+        const std::uint8_t* row = m + std::size_t(y) * w;
+        // The image border does not count as an edge: a missing neighbour counts as inside.
+        const std::uint8_t* up = y > 0 ? row - w : row;
+        const std::uint8_t* down = y + 1 < h ? row + w : row;
+        auto* dst = reinterpret_cast<QRgb*>(out.scanLine(y));
+        auto at = [&](int x) {
+            const int left = x > 0 ? row[x - 1] : 1;
+            const int right = x + 1 < w ? row[x + 1] : 1;
+            // 0 outside, 1 on an edge, 2 inside with all four neighbours inside.
+            return colours[row[x] * (1 + (left & right & up[x] & down[x]))];
+        };
+        if (w <= 2) {
+            for (int x = 0; x < w; ++x)
+                dst[x] = at(x);
+            continue;
+        }
+        dst[0] = at(0);
+        const QRgb edge = colours[1], inside = colours[2];
+        for (int x = 1; x + 1 < w; ++x) {
+            const std::uint32_t on = row[x];
+            const std::uint32_t all = on & row[x - 1] & row[x + 1] & up[x] & down[x];
+            dst[x] = (edge & (0u - on)) ^ ((edge ^ inside) & (0u - all));
+        }
+        dst[w - 1] = at(w - 1);
+    }
     return out;
 }
 

@@ -1,10 +1,13 @@
 // Mask outlines: every pixel edge between inside and outside, holes included, merged into runs,
 // the same whether the bounding box is given or not; the tiles of a tiling together give every
-// edge exactly once.
+// edge exactly once. The current mask's overlay: fill, edge pixels in the outline colour.
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 #include <QtTest>
 
+#include <QRandomGenerator>
+
+#include "core/document/imageconvert.h"
 #include "ui/maskoutline.h"
 #include "ui/objectslayer.h"
 
@@ -71,6 +74,8 @@ private Q_SLOTS:
     void tilesGiveEveryEdgeOnce_data();
     void tilesGiveEveryEdgeOnce();
     void speckleIsLeftToTheFillZoomedOut();
+    void overlayMarksEdgePixels_data();
+    void overlayMarksEdgePixels();
 };
 
 void TestMaskOutline::rectangle() {
@@ -155,6 +160,58 @@ void TestMaskOutline::speckleIsLeftToTheFillZoomedOut() {
     const int zoomedOut = strokedAt(0.25);
     QVERIFY(zoomedOut >= 1);   // the disc
     QVERIFY(zoomedOut < all);  // not the speckle
+}
+
+void TestMaskOutline::overlayMarksEdgePixels_data() {
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<int>("percent");  // of the pixels inside
+    QTest::newRow("1x1") << 1 << 1 << 100;
+    QTest::newRow("2x1") << 2 << 1 << 50;
+    QTest::newRow("1x7") << 1 << 7 << 60;
+    QTest::newRow("3x3") << 3 << 3 << 70;
+    QTest::newRow("speckle 61x37") << 61 << 37 << 50;
+    QTest::newRow("dense 64x48") << 64 << 48 << 90;
+    QTest::newRow("empty 9x5") << 9 << 5 << 0;
+}
+
+// maskToOverlay (one branch-free pass) against the rule written out pixel by pixel: transparent
+// outside; the outline colour where one of the four neighbours is outside (the image border is
+// no edge); the fill elsewhere. paintMask onto a transparent image agrees.
+void TestMaskOutline::overlayMarksEdgePixels() {
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(int, percent);
+    QRandomGenerator rng(width * 131 + height);
+    BinaryMask m(width, height);
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            m.set(x, y, int(rng.bounded(100)) < percent);
+    const QColor fill(30, 144, 255, 110), outline(255, 214, 0);
+    const QImage overlay = maskToOverlay(m, fill, outline);
+    QCOMPARE(overlay.size(), QSize(width, height));
+    QCOMPARE(overlay.format(), QImage::Format_ARGB32_Premultiplied);
+    QImage painted(width, height, QImage::Format_ARGB32_Premultiplied);
+    painted.fill(Qt::transparent);
+    paintMask(painted, m, fill, outline);
+    auto inside = [&](int x, int y) {
+        return x < 0 || y < 0 || x >= width || y >= height || m.at(x, y);
+    };
+    int edges = 0, fills = 0;
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            QRgb want = 0;
+            if (m.at(x, y)) {
+                const bool edge = !inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) ||
+                                  !inside(x, y + 1);
+                want = qPremultiply((edge ? outline : fill).rgba());
+                (edge ? edges : fills) += 1;
+            }
+            QCOMPARE(reinterpret_cast<const QRgb*>(overlay.constScanLine(y))[x], want);
+            QCOMPARE(reinterpret_cast<const QRgb*>(painted.constScanLine(y))[x], want);
+        }
+    if (percent == 50 && width > 8)
+        QVERIFY(edges > 0 && fills > 0);  // both kinds were checked
 }
 
 QTEST_MAIN(TestMaskOutline)
