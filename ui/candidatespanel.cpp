@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QSlider>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -31,32 +32,55 @@ QRect thumbnailRegion(const QList<QRect>& boxes, QSize imageSize) {
     return r.adjusted(-margin, -margin, margin, margin).intersected(QRect(QPoint(0, 0), imageSize));
 }
 
-// The image's `region` fitted into the thumbnail, with candidate `index` on top: the mask is
-// made at the thumbnail's own scale (never a full-size mask or overlay).
-QPixmap thumbnail(const AnnotationDocument& doc, int index, const QRect& region) {
+// Where the image's `region` lies in a thumbnail: the region's pixels at the thumbnail's scale
+// (`scaledRegion` of an image scaled to `scaled`), centred at `target`.
+struct ThumbnailLayout {
+    QSize scaled;
+    QRect scaledRegion;
+    QRectF target;
+};
+
+ThumbnailLayout thumbnailLayout(QSize imageSize, const QRect& region) {
+    ThumbnailLayout l;
+    const double s = std::min(double(CandidatesPanel::kThumbW) / region.width(),
+                              double(CandidatesPanel::kThumbH) / region.height());
+    l.scaled = QSize(std::max(1, int(std::lround(imageSize.width() * s))),
+                     std::max(1, int(std::lround(imageSize.height() * s))));
+    l.scaledRegion = QRect(QPoint(int(std::floor(region.x() * s)), int(std::floor(region.y() * s))),
+                           QPoint(int(std::ceil((region.x() + region.width()) * s)) - 1,
+                                  int(std::ceil((region.y() + region.height()) * s)) - 1))
+                         .intersected(QRect(QPoint(0, 0), l.scaled));
+    l.target = QRectF(QPointF((CandidatesPanel::kThumbW - l.scaledRegion.width()) / 2.0,
+                              (CandidatesPanel::kThumbH - l.scaledRegion.height()) / 2.0),
+                      QSizeF(l.scaledRegion.size()));
+    return l;
+}
+
+// The image's `region` fitted into a thumbnail: drawn once for all candidates (smooth scaling
+// of the image is most of a thumbnail's cost).
+QPixmap thumbnailBackground(const QImage& image, const QRect& region, const ThumbnailLayout& l) {
     QPixmap pm(CandidatesPanel::kThumbW, CandidatesPanel::kThumbH);
     pm.fill(QColor(40, 40, 44));
-    QPainter p(&pm);
-    const double s =
-        std::min(double(pm.width()) / region.width(), double(pm.height()) / region.height());
-    const QSize imageSize = doc.session()->image().size();
-    const QSize scaled(std::max(1, int(std::lround(imageSize.width() * s))),
-                       std::max(1, int(std::lround(imageSize.height() * s))));
-    const QRect scaledRegion =
-        QRect(QPoint(int(std::floor(region.x() * s)), int(std::floor(region.y() * s))),
-              QPoint(int(std::ceil((region.x() + region.width()) * s)) - 1,
-                     int(std::ceil((region.y() + region.height()) * s)) - 1))
-            .intersected(QRect(QPoint(0, 0), scaled));
-    if (scaledRegion.isEmpty())
+    if (l.scaledRegion.isEmpty())
         return pm;
-    const QRectF target(QPointF((pm.width() - scaledRegion.width()) / 2.0,
-                                (pm.height() - scaledRegion.height()) / 2.0),
-                        QSizeF(scaledRegion.size()));
+    QPainter p(&pm);
     p.setRenderHint(QPainter::SmoothPixmapTransform);
-    p.drawImage(target, doc.session()->image(), region);
-    const BinaryMask mask = doc.prediction()->candidateMaskScaled(index, scaled, scaledRegion);
-    if (!mask.isNull())
-        p.drawImage(target, maskToOverlay(mask, QColor(30, 144, 255, 150), QColor(255, 214, 0)));
+    p.drawImage(l.target, image, region);
+    return pm;
+}
+
+// Candidate `index` over the background: the mask is made at the thumbnail's own scale (never
+// a full-size mask or overlay).
+QPixmap thumbnail(const AnnotationDocument& doc, int index, const QPixmap& background,
+                  const ThumbnailLayout& l) {
+    QPixmap pm = background;
+    if (l.scaledRegion.isEmpty())
+        return pm;
+    const BinaryMask mask = doc.prediction()->candidateMaskScaled(index, l.scaled, l.scaledRegion);
+    if (!mask.isNull()) {
+        QPainter p(&pm);
+        p.drawImage(l.target, maskToOverlay(mask, QColor(30, 144, 255, 150), QColor(255, 214, 0)));
+    }
     return pm;
 }
 
@@ -77,6 +101,11 @@ CandidatesPanel::CandidatesPanel(AnnotationDocument* document, QWidget* parent)
         b->setIconSize(QSize(kThumbW, kThumbH));
         b->setToolTip(tr("Candidate %1 (key %1)").arg(i + 1));
         b->setFocusPolicy(Qt::NoFocus);
+        // The panel keeps its size whether a prompt has candidates or not: a panel that grew
+        // and shrank would resize the canvas (and refit the image) on every new object.
+        QSizePolicy policy = b->sizePolicy();
+        policy.setRetainSizeWhenHidden(true);
+        b->setSizePolicy(policy);
         group->addButton(b, i);
         row->addWidget(b);
         m_buttons.append(b);
@@ -132,6 +161,10 @@ CandidatesPanel::CandidatesPanel(AnnotationDocument* document, QWidget* parent)
     layout->addWidget(m_hover);
     layout->addStretch();
 
+    m_thumbnailTimer = new QTimer(this);
+    m_thumbnailTimer->setSingleShot(true);
+    m_thumbnailTimer->setInterval(40);
+    connect(m_thumbnailTimer, &QTimer::timeout, this, &CandidatesPanel::refreshThumbnails);
     connect(document->prediction(), &DocumentPrediction::predictionChanged, this,
             &CandidatesPanel::refresh);
     connect(document->session(), &DocumentSession::engineChanged, this, &CandidatesPanel::refresh);
@@ -159,21 +192,18 @@ void CandidatesPanel::refresh() {
         m_hover->setChecked(m_document->prediction()->hoverPreview());
     }
     const int n = m_document->prediction()->candidateCount();
-    QList<QRect> boxes;
-    for (int i = 0; i < n && i < 3; ++i)
-        boxes.append(m_document->prediction()->candidateBounds(i));
-    const QRect region = thumbnailRegion(boxes, m_document->session()->image().size());
     for (int i = 0; i < 3; ++i) {
         QToolButton* b = m_buttons[i];
         b->setVisible(i < n);
         if (i >= n)
             continue;
-        b->setIcon(QIcon(thumbnail(*m_document, i, region)));
         const float score = m_document->prediction()->candidateScore(i);
         b->setText(std::isnan(score) ? QStringLiteral("%1").arg(i + 1)
                                      : tr("%1   IoU %2").arg(i + 1).arg(double(score), 0, 'f', 3));
         b->setChecked(i == m_document->prediction()->selectedCandidate());
     }
+    if (n > 0)
+        m_thumbnailTimer->start();
     if (n == 0)
         m_hint->setText(
             tr("Click an object: left = foreground, right = background, "
@@ -188,6 +218,27 @@ void CandidatesPanel::refresh() {
                               .arg(m_document->prediction()->lastDecodeMs(), 0, 'f', 1)
                               .arg(m_document->prediction()->lastRoundTripMs(), 0, 'f', 1)
                         : QString());
+}
+
+void CandidatesPanel::maskPainted() {
+    if (m_thumbnailTimer->isActive())
+        refreshThumbnails();
+}
+
+void CandidatesPanel::refreshThumbnails() {
+    m_thumbnailTimer->stop();
+    const int n = std::min(3, m_document->prediction()->candidateCount());
+    if (n == 0)
+        return;
+    QList<QRect> boxes;
+    for (int i = 0; i < n; ++i)
+        boxes.append(m_document->prediction()->candidateBounds(i));
+    const QImage& image = m_document->session()->image();
+    const QRect region = thumbnailRegion(boxes, image.size());
+    const ThumbnailLayout layout = thumbnailLayout(image.size(), region);
+    const QPixmap background = thumbnailBackground(image, region, layout);
+    for (int i = 0; i < n; ++i)
+        m_buttons[i]->setIcon(QIcon(thumbnail(*m_document, i, background, layout)));
 }
 
 }  // namespace samdesk

@@ -8,6 +8,7 @@
 class QCheckBox;
 class QLabel;
 class QSlider;
+class QTimer;
 class QToolButton;
 
 namespace samdesk {
@@ -23,9 +24,12 @@ public:
 
     QToolButton* candidateButton(int index) const { return m_buttons.value(index); }
     QSlider* thresholdSlider() const { return m_slider; }
+    // The canvas has painted the current mask: the thumbnails, if they wait, are made now.
+    void maskPainted();
 
 private:
     void refresh();
+    void refreshThumbnails();
     void syncThreshold();
 
     AnnotationDocument* m_document;
@@ -36,6 +40,10 @@ private:
     QLabel* m_thresholdLabel;
     QCheckBox* m_refine;
     QCheckBox* m_hover;
+    // The thumbnails are made after the canvas has painted the new mask (maskPainted()), so a
+    // click's mask reaches the screen without waiting for them; the timer makes them anyway
+    // when no paint comes (a hidden canvas, a hover preview).
+    QTimer* m_thumbnailTimer;
 };
 
 }  // namespace samdesk

@@ -133,6 +133,7 @@ void MainWindow::createDocks() {
     dock(QStringLiteral("imagesDock"), tr("Images"), m_images, Qt::LeftDockWidgetArea);
     m_candidates = new CandidatesPanel(m_document, this);
     dock(QStringLiteral("candidatesDock"), tr("Mask"), m_candidates, Qt::RightDockWidgetArea);
+    connect(m_canvas, &CanvasView::maskPainted, m_candidates, &CandidatesPanel::maskPainted);
     m_objects = new ObjectsPanel(m_document, this);
     dock(QStringLiteral("objectsDock"), tr("Objects"), m_objects, Qt::RightDockWidgetArea);
 }

@@ -450,9 +450,11 @@ QRect DocumentPrediction::candidateBounds(int index) const {
         const PixelRect b = candidateMask(index).boundingBox();
         return QRect(b.x, b.y, b.width, b.height);
     }
-    // A reduced-size mask (long side 512), its box scaled back with a pixel of margin.
+    // A reduced-size mask, its box scaled back with a pixel of margin. Long side 256: the
+    // decoder's own grid (256 low-res cells over the model's input), so nothing finer is known,
+    // and a click pays a quarter of what 512 cost.
     const QSize image(r.upscaler->imageWidth(), r.upscaler->imageHeight());
-    const double s = std::min(1.0, 512.0 / std::max(image.width(), image.height()));
+    const double s = std::min(1.0, 256.0 / std::max(image.width(), image.height()));
     const QSize small(std::max(1, int(image.width() * s)), std::max(1, int(image.height() * s)));
     const PixelRect b = candidateMaskScaled(index, small, QRect(QPoint(0, 0), small)).boundingBox();
     if (b.width <= 0 || b.height <= 0)

@@ -96,8 +96,9 @@ public:
     // `region` of the image scaled to `scaled` (both in scaled pixels), at the current threshold:
     // a thumbnail without a full-size mask. Null when there is no such candidate.
     BinaryMask candidateMaskScaled(int index, QSize scaled, const QRect& region) const;
-    // The candidate's bounding box in image pixels (from a reduced-size mask for candidates not
-    // upsampled yet: within a few pixels). Empty when the mask is empty.
+    // The candidate's bounding box in image pixels (for candidates not upsampled yet, from a mask
+    // of long side 256 with a cell of margin: it holds the exact box, within 1/128 of the long
+    // side). Empty when the mask is empty.
     QRect candidateBounds(int index) const;
     int selectedCandidate() const { return m_selected; }
     void selectCandidate(int index);

@@ -52,6 +52,8 @@ private Q_SLOTS:
     void infoDialogShowsConfig();
     void checkpointRemembered();
     void candidatesUpsampledOnDemand();
+    void candidateBoundsOfALargerImage();
+    void panelKeepsTheCanvasSize();
     void revisitFromDiskCache();
     void cacheDialog();
     void regionEncoding();
@@ -337,7 +339,62 @@ void TestSamWindow::candidatesUpsampledOnDemand() {
     const int other = (doc->prediction()->selectedCandidate() + 1) % 3;
     doc->prediction()->selectCandidate(other);
     QVERIFY(doc->prediction()->currentMask() == doc->prediction()->candidateMask(other));
-    QVERIFY(!w.candidatesPanel()->candidateButton(other)->icon().isNull());
+    // The thumbnails come once the canvas has painted the mask.
+    QTRY_VERIFY(!w.candidatesPanel()->candidateButton(other)->icon().isNull());
+}
+
+// Zoomed-out bounds (a mask of long side 256, with a cell of margin) hold each candidate's exact
+// box and are at most two of those cells larger on each side.
+void TestSamWindow::candidateBoundsOfALargerImage() {
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    const QString file = m_dir->filePath("large.png");
+    QVERIFY(QImage(m_dir->filePath("image_a.png"))
+                .scaled(1500, 1100, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+                .save(file));
+    QVERIFY(w.openImage(file));
+    WAIT_SAM_READY(w);
+    clickImage(w, QPointF(760, 520));
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QCOMPARE(doc->prediction()->candidateCount(), 3);
+    const int cell = int(std::ceil(1500.0 / 256));
+    int nonEmpty = 0;
+    for (int i = 0; i < 3; ++i) {
+        const QRect box = doc->prediction()->candidateBounds(i);  // before the full mask exists
+        const PixelRect exact = doc->prediction()->candidateMask(i).boundingBox();
+        if (exact.width <= 0) {
+            QVERIFY(box.isEmpty());
+            continue;
+        }
+        ++nonEmpty;
+        const QRect e(exact.x, exact.y, exact.width, exact.height);
+        QVERIFY2(box.contains(e), qPrintable(QStringLiteral("candidate %1").arg(i)));
+        QVERIFY(e.left() - box.left() <= 2 * cell);
+        QVERIFY(e.top() - box.top() <= 2 * cell);
+        QVERIFY(box.right() - e.right() <= 2 * cell);
+        QVERIFY(box.bottom() - e.bottom() <= 2 * cell);
+    }
+    QVERIFY(nonEmpty > 0);
+}
+
+// Candidates coming and going leave the panel's size, hence the canvas and its zoom, alone (the
+// panel once grew and shrank with its buttons: the image was refitted on every new object).
+void TestSamWindow::panelKeepsTheCanvasSize() {
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    QApplication::processEvents();
+    const QSize before = w.canvas()->viewport()->size();
+    const double zoom = w.canvas()->zoom();
+    clickImage(w, QPointF(128, 96));
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QApplication::processEvents();
+    QCOMPARE(w.canvas()->viewport()->size(), before);
+    QCOMPARE(w.canvas()->zoom(), zoom);
+    QTest::keyClick(&w, Qt::Key_Escape);
+    QVERIFY(doc->prediction()->prompts().isEmpty());
+    QApplication::processEvents();
+    QCOMPARE(w.canvas()->viewport()->size(), before);
+    QCOMPARE(w.canvas()->zoom(), zoom);
 }
 
 void TestSamWindow::revisitFromDiskCache() {
