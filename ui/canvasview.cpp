@@ -56,6 +56,13 @@ CanvasView::CanvasView(AnnotationDocument* document, QWidget* parent)
     m_viewTimer->setSingleShot(true);
     m_viewTimer->setInterval(0);
     connect(m_viewTimer, &QTimer::timeout, this, &CanvasView::refreshMaskView);
+    m_restTimer = new QTimer(this);
+    m_restTimer->setSingleShot(true);
+    m_restTimer->setInterval(kViewRestMs);
+    connect(m_restTimer, &QTimer::timeout, this, &CanvasView::viewRested);
+    connect(m_viewTimer, &QTimer::timeout, m_restTimer, qOverload<>(&QTimer::start));
+    connect(document->prediction(), &DocumentPrediction::promptsChanged, m_restTimer,
+            qOverload<>(&QTimer::start));
     m_boxItem = m_scene->addRect(QRectF());
     QPen boxPen(QColor(0, 220, 255), 2, Qt::DashLine);
     boxPen.setCosmetic(true);
@@ -303,6 +310,14 @@ void CanvasView::zoomOut() {
 
 void CanvasView::zoomActualSize() {
     setZoom(1.0, false);
+}
+
+void CanvasView::showImageArea(const QRectF& area) {
+    const QRectF r = area.intersected(m_scene->sceneRect());
+    if (r.isEmpty() || viewport()->width() < 2 || viewport()->height() < 2)
+        return;
+    setZoom(std::min(viewport()->width() / r.width(), viewport()->height() / r.height()), false);
+    centerOn(r.center());
 }
 
 void CanvasView::zoomToFit() {

@@ -40,6 +40,9 @@ public:
     static constexpr double kMinBrushRadius = 1.0, kMaxBrushRadius = 2000.0;  // image pixels
     static constexpr double kBrushStep = 1.25;
 
+    // How long the view must stay still before viewRested().
+    static constexpr int kViewRestMs = 600;
+
     explicit CanvasView(AnnotationDocument* document, QWidget* parent = nullptr);
 
     Tool tool() const { return m_tool; }
@@ -50,6 +53,8 @@ public:
     void zoomOut();
     void zoomToFit();
     void zoomActualSize();
+    // Zooms and scrolls so that `area` (image pixels) fills the view.
+    void showImageArea(const QRectF& area);
     void setShowObjects(bool show);
     // The object drawn with a bold white outline (selected in the object list); 0: none.
     void setHighlightedObject(int id);
@@ -100,6 +105,8 @@ Q_SIGNALS:
     void toolChanged(samdesk::CanvasView::Tool tool);
     // Emitted after the paint that first showed a mask computed for new prompts.
     void maskPainted(double latencyMs);
+    // The view has not moved (pan, zoom, resize) nor the prompts changed for kViewRestMs.
+    void viewRested();
     void brushRadiusChanged(double radius);
     // A stroke was painted on object `id` (the new highlighted object: the next stroke goes on).
     void objectPainted(int id);
@@ -183,6 +190,7 @@ private:
     int m_selectedPrompt = -1;
 
     QTimer* m_viewTimer = nullptr;  // coalesces view changes into one refreshMaskView()
+    QTimer* m_restTimer = nullptr;  // restarted by every view change: viewRested()
     bool m_awaitingMaskPaint = false;
     double m_lastLatencyMs = 0;
 

@@ -1,6 +1,7 @@
 // The --script runner.
 #include "ui/demoscript.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -190,17 +191,23 @@ bool DemoScript::runStep(const QString& step) {
         doc->session()->encodeRegion(r);
         if (doc->session()->region().isNull())
             return false;
-        QElapsedTimer* clock = &m_regionClock;
-        clock->start();
-        m_waitFor = [this, doc, clock] {
-            if (!doc->session()->regionReady())
-                return false;
-            const QRect g = doc->session()->region();
-            std::printf("region %d,%d %dx%d ready in %.1f ms\n", g.x(), g.y(), g.width(),
-                        g.height(), double(clock->nsecsElapsed()) / 1e6);
-            std::fflush(stdout);
-            return true;
-        };
+        waitForRegion(false);
+    } else if (verb == QLatin1String("view")) {
+        // view x0,y0,x1,y1: zooms and scrolls the canvas to show that part of the image.
+        const QList<double> v = numbers(arg);
+        if (v.size() != 4 || v[2] <= v[0] || v[3] <= v[1])
+            return false;
+        m_window->canvas()->showImageArea(QRectF(QPointF(v[0], v[1]), QPointF(v[2], v[3])));
+    } else if (verb == QLatin1String("autoregion")) {
+        // autoregion on|off: Model > Encode the Visible Region Automatically.
+        QAction* a = m_window->findChild<QAction*>(QStringLiteral("autoRegion"));
+        if (!a || (arg != QLatin1String("on") && arg != QLatin1String("off")))
+            return false;
+        a->setChecked(arg == QLatin1String("on"));
+    } else if (verb == QLatin1String("waitregion")) {
+        // After `view` with `autoregion on`: waits until the view's background encoding has
+        // started and is ready; fails when none starts after the view rested.
+        waitForRegion(true);
     } else if (verb == QLatin1String("clear")) {
         doc->prediction()->clearPrompts();
     } else if (verb == QLatin1String("wholeimage")) {
@@ -242,6 +249,30 @@ bool DemoScript::runStep(const QString& step) {
         return runEditStep(verb, arg).value_or(false);
     }
     return true;
+}
+
+// Waits until the session's region is ready and prints it, timed from now. `starting`: the
+// encoding may not have been asked for yet (the view rests first); the step fails when no
+// region is asked for within three rest periods.
+void DemoScript::waitForRegion(bool starting) {
+    AnnotationDocument* doc = m_window->document();
+    QElapsedTimer* clock = &m_regionClock;
+    clock->start();
+    m_waitFor = [this, doc, clock, starting] {
+        if (starting && doc->session()->region().isNull()) {
+            if (clock->elapsed() > 3 * CanvasView::kViewRestMs)
+                fail(QStringLiteral("waitregion: no region was encoded for the view"));
+            return false;
+        }
+        if (!doc->session()->regionReady())
+            return false;
+        const QRect g = doc->session()->region();
+        std::printf("region %d,%d %dx%d ready in %.1f ms%s\n", g.x(), g.y(), g.width(), g.height(),
+                    double(clock->nsecsElapsed()) / 1e6,
+                    doc->session()->regionInBackground() ? " (in the background)" : "");
+        std::fflush(stdout);
+        return true;
+    };
 }
 
 // Clicks on a grid over the middle of the image, one fresh prompt each time (Esc, then a click),

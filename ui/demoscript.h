@@ -39,6 +39,7 @@ private:
     void fail(const QString& why);
     void startLatency(int clicks);
     void latencyClick();
+    void waitForRegion(bool starting);
     // Editing verbs (demoscript_edit.cpp); nullopt when `verb` is not one of them.
     std::optional<bool> runEditStep(const QString& verb, const QString& arg);
     // Segment everything verbs (demoscript_everything.cpp); nullopt when `verb` is not one.

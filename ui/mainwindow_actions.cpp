@@ -189,6 +189,21 @@ void MainWindow::createActions() {
     connect(
         makeAction("clearRegion", tr("Use the &Whole Image Again"), {QKeySequence(tr("Shift+R"))}),
         &QAction::triggered, doc->session(), &DocumentSession::clearRegion);
+    QAction* autoRegion = makeAction(
+        "autoRegion", tr("Encode the Visible Region &Automatically"), {},
+        tr("When the view rests zoomed in on part of a large photo, encode that part alone in "
+           "the background (any prompt stops it; on a CPU it takes seconds)"));
+    autoRegion->setCheckable(true);
+    autoRegion->setChecked(m_settings.autoRegionEncoding());
+    connect(autoRegion, &QAction::toggled, this, [this](bool on) {
+        m_settings.setAutoRegionEncoding(on);
+        if (on)
+            m_document->encodeViewInBackground(m_canvas->visibleImageRect());
+    });
+    connect(m_canvas, &CanvasView::viewRested, this, [this, autoRegion] {
+        if (autoRegion->isChecked())
+            m_document->encodeViewInBackground(m_canvas->visibleImageRect());
+    });
     createEverythingActions();
     m_deviceGroup = new QActionGroup(this);
     const bool cuda = cudaDeviceAvailable();
@@ -306,6 +321,7 @@ void MainWindow::createMenus() {
     model->addAction(a("cancelEncode"));
     model->addAction(a("reencode"));
     model->addAction(a("encodeRegion"));
+    model->addAction(a("autoRegion"));
     model->addAction(a("clearRegion"));
     model->addSeparator();
     for (const char* n : {"segmentEverything", "everythingSettings", "acceptAllProposals",

@@ -124,6 +124,13 @@ void AnnotationDocument::reencode() {
     m_prediction->scheduleDecode();
 }
 
+bool AnnotationDocument::encodeViewInBackground(const QRect& visible) {
+    if (!m_prediction->prompts().isEmpty() || m_prediction->refiningObject() != 0 || rerunning() ||
+        m_proposals->busy() || m_proposals->pendingCount() > 0)
+        return false;
+    return m_session->encodeRegionInBackground(visible);
+}
+
 // ---- Objects ----------------------------------------------------------------------------------
 
 bool AnnotationDocument::keepMask() {

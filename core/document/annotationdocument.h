@@ -60,6 +60,11 @@ public:
 
     // Encodes the current image again and decodes its prompts after it.
     void reencode();
+    // The view rests on `visible` (image pixels): encodes it alone in the background when that
+    // shows SAM more (DocumentSession::encodeRegionInBackground) and nothing is in progress on
+    // the image: no prompts, no object being refined, no re-run, no segment-everything run or
+    // proposals to review. True when started.
+    bool encodeViewInBackground(const QRect& visible);
 
     // ---- Objects ------------------------------------------------------------------------------
     // Enter: stores the current mask as a new object with the current label (or as the new mask

@@ -99,6 +99,14 @@ bool AppSettings::hoverPreview() const {
 void AppSettings::setHoverPreview(bool on) {
     settings().setValue(QStringLiteral("view/hoverPreview"), on);
 }
+
+bool AppSettings::autoRegionEncoding() const {
+    return settings().value(QStringLiteral("model/autoRegionEncoding"), false).toBool();
+}
+
+void AppSettings::setAutoRegionEncoding(bool on) {
+    settings().setValue(QStringLiteral("model/autoRegionEncoding"), on);
+}
 double AppSettings::maskThreshold() const {
     return settings().value(QStringLiteral("view/maskThreshold"), 0.0).toDouble();
 }

@@ -42,6 +42,10 @@ public:
     void setRefineWithPrevious(bool on);
     bool hoverPreview() const;  // default off
     void setHoverPreview(bool on);
+    // Encode the visible region in the background when the view rests on part of a large photo
+    // (AnnotationDocument::encodeViewInBackground). Default off.
+    bool autoRegionEncoding() const;
+    void setAutoRegionEncoding(bool on);
     double maskThreshold() const;  // logits, default 0
     void setMaskThreshold(double threshold);
 

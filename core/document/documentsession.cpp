@@ -4,6 +4,8 @@
 #include <QDateTime>
 #include <QFileInfo>
 
+#include <algorithm>
+
 #include "core/document/imageload.h"
 #include "core/document/inferencethread.h"
 
@@ -196,21 +198,51 @@ void DocumentSession::encodeRegion(const QRect& wanted) {
         Q_EMIT message(tr("Zoom in on a part of the image to encode it alone"));
         return;
     }
+    startRegion(r, false);
+}
+
+bool DocumentSession::regionEncodingHelps(QSize image, const QRect& visible, const QRect& current,
+                                          int inputSize) {
+    const QRect v = visible.intersected(QRect(QPoint(0, 0), image));
+    if (inputSize <= 0 || v.width() < 8 || v.height() < 8)
+        return false;
+    const int imageLong = std::max(image.width(), image.height());
+    const int viewLong = std::max(v.width(), v.height());
+    if (imageLong <= inputSize || 2 * viewLong > imageLong)
+        return false;
+    const bool held = !current.isNull() && current.contains(v) &&
+                      2 * std::max(current.width(), current.height()) <= 3 * viewLong;
+    return !held;
+}
+
+bool DocumentSession::encodeRegionInBackground(const QRect& visible) {
+    if (!isSam() || m_encodeState != EncodeState::Ready || m_image.isNull() ||
+        !regionEncodingHelps(m_image.size(), visible, m_region, m_engine.maskFrame.inputSize))
+        return false;
+    startRegion(visible.intersected(m_image.rect()), true);
+    return true;
+}
+
+void DocumentSession::startRegion(const QRect& r, bool background) {
     m_region = r;
-    m_regionKey =
-        m_imageKey +
-        QStringLiteral("#region %1,%2 %3x%4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height());
+    m_regionKey = regionSessionKey(m_imageKey, ImageRegion{r.x(), r.y(), r.width(), r.height()});
     m_regionReady = false;
+    m_regionBackground = background;
     m_regionClock.start();
     Q_EMIT regionChanged();
-    Q_EMIT message(tr("Encoding the region %1 x %2 at (%3, %4)...")
+    Q_EMIT message((background ? tr("Encoding the visible region %1 x %2 at (%3, %4) in the "
+                                    "background (a prompt stops it)...")
+                               : tr("Encoding the region %1 x %2 at (%3, %4)..."))
                        .arg(r.width())
                        .arg(r.height())
                        .arg(r.x())
                        .arg(r.y()));
     EncodeRequest request{m_regionKey, m_image, QString(), {}};
     request.region = ImageRegion{r.x(), r.y(), r.width(), r.height()};
-    m_inference->worker()->requestEncode(request);
+    if (background)
+        m_inference->worker()->requestBackgroundEncode(request);
+    else
+        m_inference->worker()->requestEncode(request);
 }
 
 void DocumentSession::clearRegion() {
@@ -219,6 +251,7 @@ void DocumentSession::clearRegion() {
     m_region = QRect();
     m_regionKey.clear();
     m_regionReady = false;
+    m_regionBackground = false;
     Q_EMIT regionChanged();
 }
 
@@ -227,7 +260,10 @@ void DocumentSession::onEncoded(const QString& key, double ms, bool reused, bool
     if (!m_regionKey.isEmpty() && key == m_regionKey) {
         m_regionReady = true;
         Q_EMIT regionChanged();
-        Q_EMIT message(tr("Region encoded in %1 s: prompts inside it use its embedding")
+        Q_EMIT message((m_regionBackground
+                            ? tr("Visible region encoded in the background in %1 s: prompts "
+                                 "inside it use its embedding")
+                            : tr("Region encoded in %1 s: prompts inside it use its embedding"))
                            .arg(double(m_regionClock.nsecsElapsed()) / 1e9, 0, 'f', 2) +
                        (fromCache ? tr(" (from the cache)") : QString()));
         Q_EMIT encoded();
@@ -257,9 +293,14 @@ void DocumentSession::onEncoded(const QString& key, double ms, bool reused, bool
 
 void DocumentSession::onEncodeFailed(const QString& key, const QString& text, bool cancelled) {
     if (!m_regionKey.isEmpty() && key == m_regionKey) {
+        const bool background = m_regionBackground;
         clearRegion();
         if (!cancelled)
             Q_EMIT error(tr("Cannot encode the region: %1").arg(text));
+        else if (background)
+            Q_EMIT message(
+                tr("Encoding the visible region stopped for other work: prompts use "
+                   "the whole image"));
         return;
     }
     if (key != m_imageKey)

@@ -100,10 +100,23 @@ public:
     // small part of a large photo at its full input size; the whole image's encoding stays for
     // prompts outside it. One region per image; a new one replaces it, a new image clears it.
     void encodeRegion(const QRect& region);
+    // The same without being asked, for the view the user rests on: only when
+    // regionEncodingHelps (and with SAM, the image encoded), run in the background (any other
+    // work on the inference thread stops it, and the region is dropped). True when started.
+    bool encodeRegionInBackground(const QRect& visible);
+    // Whether encoding `visible` alone shows SAM more: the model's input (`inputSize` a side)
+    // shrinks the image, and the view covers at most half of its long side, so SAM sees the
+    // view at least twice as finely; and `current` (the region encoded or being encoded, null
+    // when none) does not already hold the view at about that scale (its long side at most
+    // 1.5 times the view's).
+    static bool regionEncodingHelps(QSize image, const QRect& visible, const QRect& current,
+                                    int inputSize);
     void clearRegion();
     // The region asked for (empty when none) and whether its encoding is ready.
     QRect region() const { return m_region; }
     bool regionReady() const { return m_regionReady; }
+    // The region was encoded (or is being encoded) in the background, not asked for.
+    bool regionInBackground() const { return m_regionBackground; }
     // The key the region's encoding is kept under on the inference thread (empty: none).
     const QString& regionKey() const { return m_regionKey; }
 
@@ -152,9 +165,12 @@ private:
     QImage m_aheadImage;
     QHash<QString, QString> m_unreadable;  // absolute path -> why it did not open
 
+    void startRegion(const QRect& region, bool background);
+
     QRect m_region;
     QString m_regionKey;
     bool m_regionReady = false;
+    bool m_regionBackground = false;
     QElapsedTimer m_regionClock;
 
     EncodeState m_encodeState = EncodeState::NoImage;

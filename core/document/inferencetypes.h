@@ -29,7 +29,21 @@ struct EncodeRequest {
     QImage image;  // for the current image (already decoded for display)
     QString path;  // for an image encoded ahead of time (read on the inference thread)
     std::optional<ImageRegion> region;  // only this part of the image (Segmenter::encodeRegion)
+    // Set by InferenceWorker::requestBackgroundEncode: runs when the inference thread is idle,
+    // stops for any other request, and is reported like the user's encode.
+    bool background = false;
 };
+
+// The key of `region` of the image keyed `imageKey`, and the image's key of any key (itself for
+// a whole image's): the inference thread keeps one region per image.
+inline QString regionSessionKey(const QString& imageKey, const ImageRegion& r) {
+    return imageKey +
+           QStringLiteral("#region %1,%2 %3x%4").arg(r.x).arg(r.y).arg(r.width).arg(r.height);
+}
+inline QString imageKeyOf(const QString& key) {
+    const qsizetype at = key.lastIndexOf(QLatin1String("#region "));
+    return at < 0 ? key : key.left(at);
+}
 
 struct DecodeRequest {
     quint64 id = 0;  // increasing; results carry it

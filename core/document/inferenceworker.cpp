@@ -29,35 +29,60 @@ void InferenceWorker::schedule() {
 }
 
 void InferenceWorker::requestEngine(const EngineChoice& choice) {
-    std::lock_guard lock(m_mutex);
-    m_pendingEngine = choice;
-    m_cancelEncode = true;  // the running encode belongs to the old engine
+    std::optional<EncodeRequest> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        m_pendingEngine = choice;
+        m_cancelEncode = true;  // the running encode belongs to the old engine
+        m_cancelPrefetch = true;
+        dropped.swap(m_pendingPrefetch);
+        schedule();
+    }
+    reportDropped(dropped);
+}
+
+std::optional<EncodeRequest> InferenceWorker::stopIdleWork() {
+    // Called with m_mutex held.
     m_cancelPrefetch = true;
-    m_pendingPrefetch.reset();
-    schedule();
+    std::optional<EncodeRequest> dropped;
+    if (m_pendingPrefetch && m_pendingPrefetch->background)
+        dropped.swap(m_pendingPrefetch);
+    return dropped;
 }
 
 void InferenceWorker::requestEncode(const EncodeRequest& request) {
-    std::lock_guard lock(m_mutex);
-    if (!m_runningEncodeKey.isEmpty() && m_runningEncodeKey != request.key)
-        m_cancelEncode = true;
-    m_cancelPrefetch = true;
-    m_pendingEncode = request;
-    schedule();
+    std::optional<EncodeRequest> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_runningEncodeKey.isEmpty() && m_runningEncodeKey != request.key)
+            m_cancelEncode = true;
+        dropped = stopIdleWork();
+        m_pendingEncode = request;
+        schedule();
+    }
+    reportDropped(dropped);
 }
 
 void InferenceWorker::requestDecode(const DecodeRequest& request) {
-    std::lock_guard lock(m_mutex);
-    m_cancelPrefetch = true;
-    m_pendingDecode = request;
-    schedule();
+    std::optional<EncodeRequest> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        dropped = stopIdleWork();
+        m_pendingDecode = request;
+        schedule();
+    }
+    reportDropped(dropped);
 }
 
 void InferenceWorker::requestSteps(const StepsRequest& request) {
-    std::lock_guard lock(m_mutex);
-    m_cancelPrefetch = true;
-    m_pendingSteps.append(request);
-    schedule();
+    std::optional<EncodeRequest> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        dropped = stopIdleWork();
+        m_pendingSteps.append(request);
+        schedule();
+    }
+    reportDropped(dropped);
 }
 
 void InferenceWorker::cancelSteps() {
@@ -67,13 +92,15 @@ void InferenceWorker::cancelSteps() {
 
 void InferenceWorker::requestEverything(const EverythingRequest& request) {
     std::optional<EverythingRequest> replaced;
+    std::optional<EncodeRequest> dropped;
     {
         std::lock_guard lock(m_mutex);
-        m_cancelPrefetch = true;
+        dropped = stopIdleWork();
         replaced.swap(m_pendingEverything);
         m_pendingEverything = request;
         schedule();
     }
+    reportDropped(dropped);
     if (replaced)
         Q_EMIT everythingFailed(replaced->id, replaced->imageKey, tr("Replaced by a new run"),
                                 true);
@@ -93,6 +120,7 @@ void InferenceWorker::cancelEverything() {
 
 void InferenceWorker::requestFolderEverything(const FolderEverythingRequest& request) {
     std::optional<quint64> replaced;
+    std::optional<EncodeRequest> dropped;
     {
         std::lock_guard lock(m_mutex);
         if (m_folderRun)
@@ -100,9 +128,10 @@ void InferenceWorker::requestFolderEverything(const FolderEverythingRequest& req
         m_folderRun = request;
         m_folderNext = 0;
         m_cancelFolder = false;
-        m_cancelPrefetch = true;
+        dropped = stopIdleWork();
         schedule();
     }
+    reportDropped(dropped);
     if (replaced)
         Q_EMIT folderEverythingFinished(*replaced, true);
 }
@@ -126,9 +155,31 @@ void InferenceWorker::setShownImage(const QString& key) {
 }
 
 void InferenceWorker::requestPrefetch(const EncodeRequest& request) {
-    std::lock_guard lock(m_mutex);
-    m_pendingPrefetch = request;
-    schedule();
+    EncodeRequest ahead = request;
+    ahead.background = false;
+    queueIdleEncode(std::move(ahead));
+}
+
+void InferenceWorker::requestBackgroundEncode(const EncodeRequest& request) {
+    EncodeRequest background = request;
+    background.background = true;
+    queueIdleEncode(std::move(background));
+}
+
+void InferenceWorker::queueIdleEncode(EncodeRequest request) {
+    std::optional<EncodeRequest> replaced;
+    {
+        std::lock_guard lock(m_mutex);
+        replaced.swap(m_pendingPrefetch);
+        m_pendingPrefetch = std::move(request);
+        schedule();
+    }
+    reportDropped(replaced);
+}
+
+void InferenceWorker::reportDropped(const std::optional<EncodeRequest>& dropped) {
+    if (dropped && dropped->background)
+        Q_EMIT encodeFailed(dropped->key, tr("Replaced before it started"), true);
 }
 
 void InferenceWorker::cancelEncode() {
@@ -224,6 +275,19 @@ void InferenceWorker::runEngine(const EngineChoice& choice) {
 }
 
 void InferenceWorker::keepSession(const QString& key, std::shared_ptr<ImageSession> session) {
+    // One region per image: a new one replaces the last, so regions the view rested on one
+    // after another never push the whole image's encoding out.
+    const QString image = imageKeyOf(key);
+    if (image != key) {
+        for (auto it = m_sessions.begin(); it != m_sessions.end();) {
+            if (it.key() != key && it.key() != image && imageKeyOf(it.key()) == image) {
+                m_sessionOrder.removeAll(it.key());
+                it = m_sessions.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
     m_sessions.insert(key, std::move(session));
     m_sessionOrder.removeAll(key);
     m_sessionOrder.append(key);
@@ -232,15 +296,18 @@ void InferenceWorker::keepSession(const QString& key, std::shared_ptr<ImageSessi
 }
 
 void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
+    // An encode ahead of time reports nothing; a background one (ahead, for the image shown)
+    // reports like the user's own.
+    const bool reports = !ahead || request.background;
     if (m_sessions.contains(request.key)) {
         m_sessionOrder.removeAll(request.key);
         m_sessionOrder.append(request.key);
-        if (!ahead)
+        if (reports)
             Q_EMIT encoded(request.key, 0.0, true, false, QString());
         return;
     }
     if (!m_engine) {
-        if (!ahead)
+        if (reports)
             Q_EMIT encodeFailed(request.key, tr("No engine is loaded"), false);
         return;
     }
@@ -255,7 +322,7 @@ void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
             unreadable = QString::fromStdString(loaded.error().message);
     }
     if (image.isNull()) {
-        if (!ahead)
+        if (reports)
             Q_EMIT encodeFailed(request.key, unreadable, false);
         return;
     }
@@ -276,14 +343,14 @@ void InferenceWorker::runEncode(const EncodeRequest& request, bool ahead) {
                        ? m_engine->encodeRegion(toRgbImage(image), *request.region, hooks)
                        : m_engine->encode(toRgbImage(image), hooks);
     if (!session) {
-        if (!ahead)
+        if (reports)
             Q_EMIT encodeFailed(request.key, QString::fromStdString(session.error().message),
                                 session.error().kind == Error::Kind::Cancelled);
         return;
     }
     std::shared_ptr<ImageSession> kept = session.value();
     keepSession(request.key, std::move(session.value()));
-    if (ahead) {
+    if (ahead && !request.background) {
         Q_EMIT prefetched(request.key, image);
         return;
     }

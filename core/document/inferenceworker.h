@@ -6,7 +6,8 @@
 // Thread affinity: lives on the inference thread. The request*() and cancel*() methods are
 // thread-safe and meant for the UI thread; signals are emitted on the inference thread (connect
 // them queued). Order of work: engine change, then encode, then decode, then step decodes, then
-// segment everything, then one image of a folder run, then encoding ahead.
+// segment everything, then one image of a folder run, then encoding ahead or in the background
+// (which any other request stops).
 #pragma once
 
 #include <QHash>
@@ -56,8 +57,13 @@ public:
     // The image the window shows: a folder run does not write its annotations (the window holds
     // them and would save over the run's objects). Set before the window reads them.
     void setShownImage(const QString& key);
-    // Encodes an image when nothing else is waiting; dropped when other work arrives.
+    // Encodes an image when nothing else is waiting; stopped when other work arrives (and run
+    // once that is done), replaced by the next request of this kind or of the one below.
     void requestPrefetch(const EncodeRequest& request);
+    // The same for the image shown (a region the view rests on, say), reported like
+    // requestEncode: encoded(), or encodeFailed(cancelled) when other work stopped it or it was
+    // replaced before it started.
+    void requestBackgroundEncode(const EncodeRequest& request);
     // Stops the running encode (between encoder blocks) and drops a waiting one.
     void cancelEncode();
 
@@ -102,6 +108,12 @@ private:
     // The next image of the folder run; false when the run is over.
     bool runFolderStep();
     void keepSession(const QString& key, std::shared_ptr<ImageSession> session);
+    void queueIdleEncode(EncodeRequest request);
+    // Other work arrived: stops the encode ahead or in the background that runs, and takes a
+    // background one that waits (to report). Called with m_mutex held.
+    std::optional<EncodeRequest> stopIdleWork();
+    // encodeFailed(cancelled) for a background encode dropped before it ran (not under m_mutex).
+    void reportDropped(const std::optional<EncodeRequest>& dropped);
 
     EngineFactory m_factory;
     std::unique_ptr<Segmenter> m_engine;

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void revisitIsFromMemory();
     void unreadableImageChangesNothing();
     void markAnnotatedOnce();
+    void regionEncodingHelpsWhenSamSeesMore();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -175,6 +176,34 @@ void TestDocumentSession::markAnnotatedOnce() {
     QCOMPARE(marked.first().at(0).toInt(), 2);
     QVERIFY(session.images().isAnnotated(2));
     QVERIFY(!session.images().isAnnotated(0));
+}
+
+// When the view of a large photo is worth encoding alone (what Encode the Visible Region
+// Automatically decides): the model's input shrinks the image, the view is at most half its
+// long side, and no region already holds it at about that scale.
+void TestDocumentSession::regionEncodingHelpsWhenSamSeesMore() {
+    const QSize photo(8000, 6000);
+    auto helps = [&](const QRect& view, const QRect& current = QRect(), QSize image = QSize()) {
+        return DocumentSession::regionEncodingHelps(image.isValid() ? image : photo, view, current,
+                                                    1024);
+    };
+    QVERIFY(helps(QRect(0, 0, 1000, 750)));
+    QVERIFY(helps(QRect(3000, 2000, 4000, 3000)));   // exactly half the long side
+    QVERIFY(!helps(QRect(3000, 2000, 4001, 3000)));  // more than half
+    QVERIFY(!helps(QRect(0, 0, 8000, 6000)));
+    QVERIFY(!helps(QRect(7995, 100, 500, 400)));    // 5 pixels of it inside the image
+    QVERIFY(helps(QRect(7000, 5500, 2000, 1500)));  // clipped to 1000 x 500
+    // The whole image fits the model's input: a region adds no detail.
+    QVERIFY(!helps(QRect(0, 0, 300, 200), QRect(), QSize(1024, 768)));
+    QVERIFY(helps(QRect(0, 0, 300, 200), QRect(), QSize(1025, 768)));
+    // GrabCut (no model input) never.
+    QVERIFY(!DocumentSession::regionEncodingHelps(photo, QRect(0, 0, 500, 500), QRect(), 0));
+    // A region that holds the view at about its scale is enough; a much larger one or one the
+    // view left is not.
+    QVERIFY(!helps(QRect(100, 100, 1000, 750), QRect(0, 0, 1500, 1000)));
+    QVERIFY(helps(QRect(100, 100, 1000, 750), QRect(0, 0, 1501, 1000)));
+    QVERIFY(helps(QRect(500, 0, 1000, 750), QRect(0, 0, 1000, 750)));
+    QVERIFY(!helps(QRect(0, 0, 1000, 750), QRect(0, 0, 1000, 750)));
 }
 
 QTEST_GUILESS_MAIN(TestDocumentSession)

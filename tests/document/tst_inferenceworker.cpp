@@ -64,6 +64,8 @@ private Q_SLOTS:
     void badEngineKeepsPrevious();
     void switchingImageCancelsItsEncode();
     void nextImageEncodedAhead();
+    void backgroundEncodeYieldsToOtherWork();
+    void oneRegionPerImage();
 };
 
 void TestInferenceWorker::decodesCoalesce() {
@@ -206,6 +208,87 @@ void TestInferenceWorker::nextImageEncodedAhead() {
     QVERIFY(doc.previous());
     QTRY_COMPARE(doc.session()->encodeState(), DocumentSession::EncodeState::Ready);
     QCOMPARE(gates.blocksDone.load(), 3 * Gates::kBlocks);
+}
+
+// A background encode (the view's region) runs when the thread is idle and reports like the
+// user's own; a click stops it while it runs (between encoder blocks) and drops it while it
+// waits, each time with one cancelled report, and the click is decoded.
+void TestInferenceWorker::backgroundEncodeYieldsToOtherWork() {
+    Gates gates;
+    gates.gateEncode = false;
+    gates.gatePredict = false;
+    InferenceThread thread(gatedFactory(&gates));
+    InferenceWorker* w = thread.worker();
+    WorkerLog log(w);
+    w->requestEngine({});
+    QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
+    w->requestEncode({QStringLiteral("img"), discImage(0), QString(), {}});
+    QTRY_COMPARE_WITH_TIMEOUT(log.encoded.size(), 1, 10000);
+    const int blocksBefore = gates.blocksDone.load();
+
+    // Running: stopped by a click.
+    gates.gateEncode = true;
+    w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
+    gates.encodeBlock.release(2);
+    QTRY_COMPARE(gates.blocksDone.load(), blocksBefore + 2);
+    w->requestDecode(pointRequest(1, QStringLiteral("img"), 60.f));
+    gates.encodeBlock.release(1);  // the encoder reaches its next block check
+    QTRY_COMPARE(log.cancelled, QStringList{QStringLiteral("bg")});
+    QTRY_COMPARE(log.decoded, QList<quint64>{1});
+    QCOMPARE(gates.blocksDone.load(), blocksBefore + 2);
+
+    // Waiting behind a decode: dropped by the next click, never run.
+    gates.gatePredict = true;
+    w->requestDecode(pointRequest(2, QStringLiteral("img"), 62.f));
+    QTRY_COMPARE(gates.predictsStarted.load(), 2);
+    w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
+    w->requestDecode(pointRequest(3, QStringLiteral("img"), 64.f));
+    QTRY_COMPARE(log.cancelled.size(), 2);
+    gates.predict.release(2);
+    QTRY_COMPARE(log.decoded, (QList<quint64>{1, 2, 3}));
+    gates.encodeBlock.release(Gates::kBlocks);
+    QTest::qWait(50);
+    QCOMPARE(gates.blocksDone.load(), blocksBefore + 2);
+    QCOMPARE(log.encoded.size(), 1);
+
+    // Left alone it finishes, reported as encoded, without the progress of a user's encode.
+    gates.gateEncode = false;
+    const int progressBefore = int(log.progress.size());
+    w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
+    QTRY_COMPARE(log.encoded, (QStringList{QStringLiteral("img"), QStringLiteral("bg")}));
+    QCOMPARE(int(log.progress.size()), progressBefore);
+    QCOMPARE(log.cancelled.size(), 2);
+}
+
+// A new region of an image replaces its last one in memory, so regions encoded one after another
+// (the view resting here and there) never push the whole image's encoding out.
+void TestInferenceWorker::oneRegionPerImage() {
+    Gates gates;
+    gates.gateEncode = false;
+    gates.gatePredict = false;
+    InferenceThread thread(gatedFactory(&gates));
+    InferenceWorker* w = thread.worker();
+    WorkerLog log(w);
+    w->requestEngine({});
+    QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
+    const QString img = QStringLiteral("img");
+    const QString first = regionSessionKey(img, {0, 0, 100, 80});
+    const QString second = regionSessionKey(img, {40, 30, 100, 80});
+    QCOMPARE(imageKeyOf(first), img);
+    QCOMPARE(imageKeyOf(img), img);
+    int n = 0;
+    for (const QString& key : {img, first, second, QStringLiteral("other")}) {
+        w->requestEncode({key, discImage(0), QString(), {}});
+        ++n;
+        QTRY_COMPARE_WITH_TIMEOUT(int(log.encoded.size()), n, 10000);
+    }
+    QVERIFY(InferenceWorker::kSessionsKept <= 3);  // without the rule, img would be gone
+    w->requestDecode(pointRequest(1, img, 60.f));
+    QTRY_COMPARE(log.decoded, QList<quint64>{1});
+    w->requestDecode(pointRequest(2, second, 60.f));
+    QTRY_COMPARE(log.decoded, (QList<quint64>{1, 2}));
+    w->requestDecode(pointRequest(3, first, 60.f));
+    QTRY_COMPARE(log.notEncoded, QList<quint64>{3});
 }
 
 QTEST_GUILESS_MAIN(TestInferenceWorker)

@@ -6,6 +6,7 @@
 // remembered for the next start. The embedding cache: a later run of the app (a new window and
 // engine, nothing in memory) opens an encoded image without the encoder; the cache dialog shows
 // the entries, clears them, and its settings apply at once.
+#include <QAction>
 #include <QClipboard>
 #include <QDoubleSpinBox>
 #include <QJsonArray>
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void revisitFromDiskCache();
     void cacheDialog();
     void regionEncoding();
+    void regionEncodedWhenTheViewRests();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -71,6 +73,7 @@ void TestSamWindow::init() {
     settings.setEmbeddingCacheEnabled(true);
     settings.setEmbeddingCacheDirectory(m_dir->filePath("cache"));
     settings.setEmbeddingCacheMaxBytes(EmbeddingCache::kDefaultMaxBytes);
+    settings.setAutoRegionEncoding(false);
     openTinySamWindow(*m_dir, m_window);
 }
 
@@ -533,6 +536,56 @@ void TestSamWindow::regionEncoding() {
     // The view's own region: the whole image fits the window, so R covers all of it.
     QTest::keyClick(&w, Qt::Key_R);
     QCOMPARE(doc->session()->region(), QRect(0, 0, 256, 192));
+}
+
+// Model > Encode the Visible Region Automatically: off, a zoomed view is left alone; on, the view
+// the user rests on is encoded alone in the background and prompts inside it use it; prompts
+// being placed keep their region; after Keep, the next view gets its own. Remembered.
+void TestSamWindow::regionEncodedWhenTheViewRests() {
+    MainWindow& w = *m_window;
+    AnnotationDocument* doc = w.document();
+    // 600 x 450: larger than the tiny model's input (256), so a region shows SAM more.
+    const QString file = m_dir->filePath("larger.png");
+    QVERIFY(QImage(m_dir->filePath("image_a.png"))
+                .scaled(600, 450, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+                .save(file));
+    QVERIFY(w.openImage(file));
+    WAIT_SAM_READY(w);
+    auto* autoRegion = w.findChild<QAction*>(QStringLiteral("autoRegion"));
+    QVERIFY(autoRegion);
+    QVERIFY(!autoRegion->isChecked());  // off by default
+    w.canvas()->showImageArea(QRectF(200, 150, 200, 150));
+    QTest::qWait(CanvasView::kViewRestMs + 300);
+    QVERIFY(doc->session()->region().isNull());
+
+    autoRegion->setChecked(true);  // looks at the view at once
+    QTRY_VERIFY_WITH_TIMEOUT(doc->session()->regionReady(), 30000);
+    QVERIFY(doc->session()->regionInBackground());
+    const QRect first = doc->session()->region();
+    QCOMPARE(first, w.canvas()->visibleImageRect().intersected(QRect(0, 0, 600, 450)));
+    QVERIFY(std::max(first.width(), first.height()) <= 300);
+    clickImage(w, QRectF(first).center());
+    QTRY_VERIFY(doc->prediction()->hasPrediction());
+    QVERIFY(doc->prediction()->predictionFromRegion());
+
+    // With prompts placed, another view rests without a new region.
+    w.canvas()->showImageArea(QRectF(20, 20, 150, 110));
+    QTest::qWait(CanvasView::kViewRestMs + 300);
+    QCOMPARE(doc->session()->region(), first);
+    QVERIFY(doc->session()->regionReady());
+    // Kept: the view it rests on now gets its own region.
+    QVERIFY(doc->keepMask());
+    QTRY_VERIFY_WITH_TIMEOUT(doc->session()->region() != first && doc->session()->regionReady(),
+                             30000);
+    QVERIFY(doc->session()->region().intersects(QRect(20, 20, 150, 110)));
+    // The whole image in view: nothing to gain, the region stays as it is.
+    const QRect second = doc->session()->region();
+    w.canvas()->zoomToFit();
+    QTest::qWait(CanvasView::kViewRestMs + 300);
+    QCOMPARE(doc->session()->region(), second);
+    QVERIFY(AppSettings().autoRegionEncoding());
+    autoRegion->setChecked(false);
+    QVERIFY(!AppSettings().autoRegionEncoding());
 }
 
 QTEST_MAIN(TestSamWindow)
