@@ -100,6 +100,11 @@ CandidatesPanel::CandidatesPanel(AnnotationDocument* document, QWidget* parent)
         b->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
         b->setIconSize(QSize(kThumbW, kThumbH));
         b->setToolTip(tr("Candidate %1 (key %1)").arg(i + 1));
+        // An icon and a line of text from the start: the button's size never changes.
+        QPixmap blank(kThumbW, kThumbH);
+        blank.fill(QColor(40, 40, 44));
+        b->setIcon(QIcon(blank));
+        b->setText(QString::number(i + 1));
         b->setFocusPolicy(Qt::NoFocus);
         // The panel keeps its size whether a prompt has candidates or not: a panel that grew
         // and shrank would resize the canvas (and refit the image) on every new object.
@@ -114,15 +119,23 @@ CandidatesPanel::CandidatesPanel(AnnotationDocument* document, QWidget* parent)
     connect(group, &QButtonGroup::idClicked, document->prediction(),
             &DocumentPrediction::selectCandidate);
     layout->addLayout(row);
+    // Texts that change with every prompt (the hint, the timing, the threshold) take the width
+    // the panel has instead of setting it: the dock would follow their length, and the canvas
+    // with it (a refit of the image on every click).
+    const QSizePolicy followsPanel(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
+    m_hint->setSizePolicy(followsPanel);
     m_hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
     layout->addWidget(m_hint);
     m_timing = new QLabel(this);
     m_timing->setObjectName(QStringLiteral("decodeTiming"));
+    m_timing->setWordWrap(true);
+    m_timing->setSizePolicy(followsPanel);
     layout->addWidget(m_timing);
 
     m_thresholdLabel = new QLabel(this);
+    m_thresholdLabel->setSizePolicy(followsPanel);
     layout->addWidget(m_thresholdLabel);
     auto* sliderRow = new QHBoxLayout;
     m_slider = new QSlider(Qt::Horizontal, this);

@@ -310,6 +310,9 @@ void TestSamWindow::checkpointRemembered() {
 void TestSamWindow::candidatesUpsampledOnDemand() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
+    QList<qint64> placeholders;  // the buttons' icons before any candidate
+    for (int i = 0; i < 3; ++i)
+        placeholders.append(w.candidatesPanel()->candidateButton(i)->icon().cacheKey());
     clickImage(w, QPointF(128, 96));
     QTRY_VERIFY(doc->prediction()->hasPrediction());
     QCOMPARE(doc->prediction()->candidateCount(), 3);
@@ -343,7 +346,8 @@ void TestSamWindow::candidatesUpsampledOnDemand() {
     doc->prediction()->selectCandidate(other);
     QVERIFY(doc->prediction()->currentMask() == doc->prediction()->candidateMask(other));
     // The thumbnails come once the canvas has painted the mask.
-    QTRY_VERIFY(!w.candidatesPanel()->candidateButton(other)->icon().isNull());
+    for (int i = 0; i < 3; ++i)
+        QTRY_VERIFY(w.candidatesPanel()->candidateButton(i)->icon().cacheKey() != placeholders[i]);
 }
 
 // Zoomed-out bounds (a mask of long side 256, with a cell of margin) hold each candidate's exact
