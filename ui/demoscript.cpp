@@ -252,14 +252,16 @@ bool DemoScript::runStep(const QString& step) {
 }
 
 // Waits until the session's region is ready and prints it, timed from now. `starting`: the
-// encoding may not have been asked for yet (the view rests first); the step fails when no
-// region is asked for within three rest periods.
+// encoding may not have been asked for yet (the view rests first): waits for a region other
+// than the one there is now, and fails when none is asked for within three rest periods.
 void DemoScript::waitForRegion(bool starting) {
     AnnotationDocument* doc = m_window->document();
     QElapsedTimer* clock = &m_regionClock;
     clock->start();
-    m_waitFor = [this, doc, clock, starting] {
-        if (starting && doc->session()->region().isNull()) {
+    const QRect before = starting ? doc->session()->region() : QRect();
+    m_waitFor = [this, doc, clock, starting, before] {
+        const QRect now = doc->session()->region();
+        if (starting && (now.isNull() || now == before)) {
             if (clock->elapsed() > 3 * CanvasView::kViewRestMs)
                 fail(QStringLiteral("waitregion: no region was encoded for the view"));
             return false;
