@@ -50,6 +50,7 @@ private Q_SLOTS:
     void corruptFilesAreReplaced();
     void realMeasurement();
     void measuredOnceThenCached();
+    void bfloat16IsConfirmed();
     void autoFollowsTheCache_data();
     void autoFollowsTheCache();
 };
@@ -236,6 +237,47 @@ void TestDtypeCalibration::measuredOnceThenCached() {
     const auto stored = readCalibration(file, currentCalibrationKey());
     QVERIFY(stored);
     QCOMPARE(stored->bfloat16Gflops, first.calibration.bfloat16Gflops);
+}
+
+// bfloat16 is cached for good, so a measurement that says bfloat16 is taken again: both must
+// say so. float32 needs no second measurement.
+void TestDtypeCalibration::bfloat16IsConfirmed() {
+    QTemporaryDir dir;
+    const std::filesystem::path file = (dir.path() + "/calibration.json").toStdString();
+    std::vector<DtypeCalibration> results;
+    std::size_t calls = 0;
+    const std::function<DtypeCalibration()> measure = [&] { return results.at(calls++); };
+    const auto run = [&](std::vector<DtypeCalibration> r) {
+        results = std::move(r);
+        calls = 0;
+        return calibratedCpuDtype(file, true, measure);
+    };
+    const auto stored = [&] { return readCalibration(file, currentCalibrationKey()); };
+
+    CpuDtypeChoice c = run({figures(300, 250)});
+    QCOMPARE(calls, std::size_t(1));
+    QCOMPARE(QString::fromStdString(c.dtype), QStringLiteral("float32"));
+    QVERIFY(stored() && stored()->float32Gflops == 300);
+
+    c = run({figures(200, 300), figures(200, 260)});  // both: the closer lead is kept
+    QCOMPARE(calls, std::size_t(2));
+    QCOMPARE(QString::fromStdString(c.dtype), QStringLiteral("bfloat16"));
+    QCOMPARE(c.calibration.bfloat16Gflops, 260.0);
+    QCOMPARE(c.calibration.runs, 36);
+    QVERIFY(stored() && stored()->bfloat16Gflops == 260);
+
+    c = run({figures(200, 300), figures(280, 250)});  // the second disagrees: its figures
+    QCOMPARE(calls, std::size_t(2));
+    QCOMPARE(QString::fromStdString(c.dtype), QStringLiteral("float32"));
+    QVERIFY(stored() && stored()->float32Gflops == 280);
+
+    DtypeCalibration busy = figures(200, 300);
+    busy.reliable = false;
+    c = run({figures(200, 300), busy});  // the second is unreliable: float32, nothing cached
+    QCOMPARE(calls, std::size_t(2));
+    QCOMPARE(QString::fromStdString(c.dtype), QStringLiteral("float32"));
+    QVERIFY(!c.writeError.empty());
+    QVERIFY(stored() && stored()->float32Gflops == 280);  // the earlier entry stays
 }
 
 void TestDtypeCalibration::autoFollowsTheCache_data() {
