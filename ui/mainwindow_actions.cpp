@@ -221,15 +221,21 @@ void MainWindow::createActions() {
         connect(a, &QAction::triggered, this, [this, id] { setDevice(id); });
     }
     m_precisionGroup = new QActionGroup(this);
-    for (const QString& p : {QStringLiteral("auto"), QStringLiteral("float32"),
-                             QStringLiteral("bfloat16"), QStringLiteral("float16")}) {
-        QAction* a =
-            makeAction("precision_" + p,
-                       p == QLatin1String("auto") ? tr("Automatic (bfloat16 where fast)") : p);
+    for (const QString& p :
+         {QStringLiteral("auto"), QStringLiteral("float32"), QStringLiteral("bfloat16"),
+          QStringLiteral("mixed"), QStringLiteral("float16")}) {
+        QAction* a = makeAction("precision_" + p, p == QLatin1String("auto")
+                                                      ? tr("Automatic (the fastest here)")
+                                                  : p == QLatin1String("mixed") ? tr("mixed (CPU)")
+                                                                                : p);
         if (p == QLatin1String("auto"))
             a->setStatusTip(
-                tr("bfloat16 on GPUs, and on CPUs where it measured faster than float32 "
-                   "(samdesk-cli doctor shows both), else float32"));
+                tr("bfloat16 on GPUs; on CPUs bfloat16 or mixed where it measured faster than "
+                   "float32 (samdesk-cli doctor shows the figures), else float32"));
+        else if (p == QLatin1String("mixed"))
+            a->setStatusTip(
+                tr("bfloat16 linear layers with float32 attention: on CPUs with AMX "
+                   "the fastest encoder"));
         a->setCheckable(true);
         a->setChecked(m_settings.precision() == p);
         m_precisionGroup->addAction(a);

@@ -22,7 +22,8 @@ const char* kDoctorHelp =
     "Warns when fp32 is below 20 GFLOP/s: libtorch is then using the reference BLAS and SAM\n"
     "will be about 100x slower than it should be.\n"
     "Then the calibration behind --dtype auto on the CPU: the encoder's own matrix products in\n"
-    "float32 and bfloat16 (GFLOP/s), the dtype auto picks (bfloat16 only when it is more than\n"
+    "float32 and bfloat16 (GFLOP/s), the mix of both called mixed (bfloat16 linear layers,\n"
+    "float32 attention), the dtype auto picks (bfloat16 or mixed only when it is more than\n"
     "10% faster) and the file that caches it per CPU, libtorch, GEMM backend and thread count\n"
     "($SAMDESK_CALIBRATION_FILE, else $XDG_CACHE_HOME/samdesk/calibration.json).\n"
     "--recalibrate measures again and replaces the cached entry.\n";
@@ -78,6 +79,7 @@ int runDoctor(const Argv& argv) {
                               {"bfloat16_gflops", s.bfloat16Gflops}});
         j["dtype_calibration"] = {{"float32_gflops", cal.float32Gflops},
                                   {"bfloat16_gflops", cal.bfloat16Gflops},
+                                  {"mixed_gflops", cal.mixedGflops()},
                                   {"shapes", shapes},
                                   {"margin", kBf16Margin},
                                   {"auto_cpu_dtype", calibration.dtype},
@@ -113,13 +115,16 @@ int runDoctor(const Argv& argv) {
     if (!calibration.error.empty()) {
         std::printf("precision auto  float32 (%s)\n", calibration.error.c_str());
     } else {
-        std::printf("encoder GEMMs   float32 %.1f GFLOP/s, bfloat16 %.1f GFLOP/s (vit_b mix)\n",
-                    cal.float32Gflops, cal.bfloat16Gflops);
+        std::printf(
+            "encoder GEMMs   float32 %.1f GFLOP/s, bfloat16 %.1f GFLOP/s, mixed %.1f "
+            "GFLOP/s (vit_b mix; mixed: bfloat16 linear layers, float32 attention)\n",
+            cal.float32Gflops, cal.bfloat16Gflops, cal.mixedGflops());
         for (const auto& s : cal.shapes)
             std::printf("  %-28s float32 %6.1f, bfloat16 %6.1f (%2.0f%% of the work)\n",
                         s.name.c_str(), s.float32Gflops, s.bfloat16Gflops, 100 * s.share);
         std::printf(
-            "precision auto  %s on the CPU (bfloat16 needs > %.0f%% more; CUDA: bfloat16)\n",
+            "precision auto  %s on the CPU (bfloat16 or mixed needs > %.0f%% more; CUDA: "
+            "bfloat16)\n",
             calibration.dtype.c_str(), 100 * (kBf16Margin - 1));
     }
     if (calibration.fromCache)

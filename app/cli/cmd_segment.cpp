@@ -26,7 +26,8 @@ namespace {
 
 const char* kSegmentHelp =
     "usage: samdesk-cli segment --checkpoint C --image I --prompts P.json --out R.safetensors\n"
-    "                           [--device cpu|cuda|cuda:N] [--dtype float32|bfloat16|float16]\n"
+    "                           [--device cpu|cuda|cuda:N] [--dtype "
+    "float32|bfloat16|mixed|float16]\n"
     "                           [--threads N] [--mask-out DIR] [--region x0,y0,x1,y1]\n\n"
     "Encodes image I once with the SAMv1 checkpoint C, then decodes every prompt of P.json:\n"
     "  {\"prompts\": [{\"name\": \"a\", \"points\": [[x, y], ...], \"labels\": [1, 0, ...],\n"

@@ -20,7 +20,7 @@ public:
     void setCheckpoint(const QString& path);  // empty: GrabCut
     QString device() const;                   // "cpu" (default), "cuda"
     void setDevice(const QString& device);
-    QString precision() const;  // "auto" (default), "float32", "bfloat16", "float16"
+    QString precision() const;  // "auto" (default), "float32", "bfloat16", "mixed", "float16"
     void setPrecision(const QString& precision);
 
     // The on-disk embedding cache: on by default, in $SAMDESK_CACHE_DIR, else

@@ -68,7 +68,8 @@ public:
 
     // ---- Engine -------------------------------------------------------------------------------
     // Loads a SAM checkpoint on the inference thread; engineChanged() or engineFailed() follows.
-    // On failure the current engine stays. precision: "auto", "float32", "bfloat16", "float16".
+    // On failure the current engine stays. precision: "auto", "float32", "bfloat16", "mixed",
+    // "float16".
     void loadCheckpoint(const QString& path, const QString& device = QStringLiteral("cpu"),
                         const QString& precision = QStringLiteral("auto"));
     // The on-disk embedding cache for the next checkpoint loaded (empty directory: none).

@@ -15,8 +15,8 @@ namespace samdesk {
 struct EngineChoice {
     std::string checkpoint;      // empty: GrabCut
     std::string device = "cpu";  // SAM only: "cpu", "cuda", "cuda:N"
-    // SAM only: "auto" (bfloat16 on CUDA, and on CPUs where it measured faster; else float32),
-    // "float32", "bfloat16", "float16"
+    // SAM only: "auto" (bfloat16 on CUDA; bfloat16 or mixed on CPUs where it measured faster;
+    // else float32), "float32", "bfloat16", "mixed" (CPU), "float16"
     std::string dtype = "auto";
     // SAM only: libtorch intra-op threads of the encoder (0: every core) and of a decode (0: as
     // the encoder's).

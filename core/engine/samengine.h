@@ -15,8 +15,8 @@ namespace samdesk {
 
 struct SamEngineOptions {
     std::string device = "cpu";  // "cpu", "cuda", "cuda:N"
-    // "auto" (bfloat16 on CUDA, and on CPUs where it measured faster; else float32), "float32",
-    // "bfloat16", "float16"
+    // "auto" (bfloat16 on CUDA; bfloat16 or mixed on CPUs where it measured faster; else
+    // float32), "float32", "bfloat16", "mixed" (CPU), "float16"
     std::string dtype = "auto";
     int threads = 0;        // libtorch threads of the encoder; 0 = every core
     int decodeThreads = 0;  // and of a decode; 0 = as the encoder's

@@ -43,6 +43,9 @@ class TestDtypeCalibration : public QObject {
 private Q_SLOTS:
     void decisionRule_data();
     void decisionRule();
+    void mixedDecision_data();
+    void mixedDecision();
+    void mixedFromTheShapes();
     void cacheRoundTrip();
     void otherKeysMiss();
     void otherKeysKept();
@@ -53,6 +56,7 @@ private Q_SLOTS:
     void bfloat16IsConfirmed();
     void autoFollowsTheCache_data();
     void autoFollowsTheCache();
+    void autoLoadsMixed();
 };
 
 void TestDtypeCalibration::decisionRule_data() {
@@ -76,6 +80,48 @@ void TestDtypeCalibration::decisionRule() {
     QFETCH(QString, expected);
     QCOMPARE(QString::fromStdString(chooseCpuDtype(float32, bfloat16)), expected);
     QCOMPARE(QString::fromStdString(figures(float32, bfloat16).choice()), expected);
+}
+
+void TestDtypeCalibration::mixedDecision_data() {
+    QTest::addColumn<double>("float32");
+    QTest::addColumn<double>("bfloat16");
+    QTest::addColumn<double>("mixed");
+    QTest::addColumn<QString>("expected");
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    QTest::newRow("AMX: mixed 1.6x, bfloat16 slower") << 275.0 << 225.0 << 445.0 << "mixed";
+    QTest::newRow("a tie goes to mixed") << 100.0 << 150.0 << 150.0 << "mixed";
+    QTest::newRow("bfloat16 ahead of mixed") << 100.0 << 150.0 << 140.0 << "bfloat16";
+    QTest::newRow("mixed 10% faster: the margin") << 100.0 << 90.0 << 110.0 << "float32";
+    QTest::newRow("mixed 11% faster") << 100.0 << 90.0 << 111.0 << "mixed";
+    QTest::newRow("mixed not measured") << 100.0 << 150.0 << 0.0 << "bfloat16";
+    QTest::newRow("failed mixed") << 100.0 << 90.0 << nan << "float32";
+    QTest::newRow("failed bfloat16") << 100.0 << nan << 200.0 << "float32";
+}
+
+void TestDtypeCalibration::mixedDecision() {
+    QFETCH(double, float32);
+    QFETCH(double, bfloat16);
+    QFETCH(double, mixed);
+    QFETCH(QString, expected);
+    QCOMPARE(QString::fromStdString(chooseCpuDtype(float32, bfloat16, mixed)), expected);
+}
+
+// mixed's figure comes from the shapes: the linear layers at their bfloat16 rate, the attention
+// at float32's (here the AMX Xeon's figures: doctor, 2026-12-02).
+void TestDtypeCalibration::mixedFromTheShapes() {
+    DtypeCalibration c;
+    c.shapes = {{"linear 512x3072x768", 0.75, 372.0, 1180.3},
+                {"global attention 64x4096x64", 0.22, 154.9, 65.8},
+                {"window attention 196x196x64", 0.03, 299.2, 69.4}};
+    c.float32Gflops = 1.0 / (0.75 / 372.0 + 0.22 / 154.9 + 0.03 / 299.2);
+    c.bfloat16Gflops = 1.0 / (0.75 / 1180.3 + 0.22 / 65.8 + 0.03 / 69.4);
+    const double mixed = 1.0 / (0.75 / 1180.3 + 0.22 / 154.9 + 0.03 / 299.2);
+    QVERIFY(c.shapes[1].attention() && c.shapes[2].attention() && !c.shapes[0].attention());
+    QVERIFY(std::abs(c.mixedGflops() - mixed) < 1e-9 * mixed);
+    QVERIFY(mixed > 1.5 * c.float32Gflops);
+    QCOMPARE(QString::fromStdString(c.choice()), QStringLiteral("mixed"));
+    QVERIFY(std::abs(c.reducedLead() - mixed / c.float32Gflops) < 1e-9);
+    QCOMPARE(DtypeCalibration().mixedGflops(), 0.0);  // no shapes, no figure
 }
 
 void TestDtypeCalibration::cacheRoundTrip() {
@@ -233,7 +279,8 @@ void TestDtypeCalibration::measuredOnceThenCached() {
     QCOMPARE(second.calibration.float32Gflops, first.calibration.float32Gflops);
     QCOMPARE(second.dtype, first.dtype);
     QCOMPARE(second.dtype,
-             chooseCpuDtype(first.calibration.float32Gflops, first.calibration.bfloat16Gflops));
+             chooseCpuDtype(first.calibration.float32Gflops, first.calibration.bfloat16Gflops,
+                            first.calibration.mixedGflops()));
     const auto stored = readCalibration(file, currentCalibrationKey());
     QVERIFY(stored);
     QCOMPARE(stored->bfloat16Gflops, first.calibration.bfloat16Gflops);
@@ -308,6 +355,34 @@ void TestDtypeCalibration::autoFollowsTheCache() {
     qunsetenv("SAMDESK_CALIBRATION_FILE");
     QVERIFY(predictor);
     QCOMPARE(QString::fromStdString(predictor->options().dtype), expected);
+}
+
+// Figures where the linear layers are fast in bfloat16 and the attention is not (an AMX CPU):
+// "auto" loads mixed, the same encoder as asking for mixed.
+void TestDtypeCalibration::autoLoadsMixed() {
+    QTemporaryDir dir;
+    const QString path = dir.path() + "/calibration.json";
+    PredictorOptions options;  // dtype "auto", cpu
+    options.threads = 1;
+    configureThreads(options.threads);
+    DtypeCalibration amx;
+    amx.shapes = {{"linear 512x3072x768", 0.75, 372.0, 1180.3},
+                  {"global attention 64x4096x64", 0.25, 154.9, 65.8}};
+    amx.float32Gflops = 1.0 / (0.75 / 372.0 + 0.25 / 154.9);
+    amx.bfloat16Gflops = 1.0 / (0.75 / 1180.3 + 0.25 / 65.8);
+    QVERIFY(writeCalibration(path.toStdString(), currentCalibrationKey(), amx));
+    qputenv("SAMDESK_CALIBRATION_FILE", path.toLocal8Bit());
+    auto automatic = loadTiny({}, options);
+    qunsetenv("SAMDESK_CALIBRATION_FILE");
+    QVERIFY(automatic);
+    QCOMPARE(QString::fromStdString(automatic->options().dtype), QStringLiteral("mixed"));
+    options.dtype = "mixed";
+    auto asked = loadTiny({}, options);
+    QVERIFY(asked);
+    const auto pixels = readImage(tinyPath("image_a.png"));
+    QVERIFY(automatic->setImage(viewOf(pixels)).ok());
+    QVERIFY(asked->setImage(viewOf(pixels)).ok());
+    QCOMPARE(maxAbsDiff(automatic->embedding()->values, asked->embedding()->values), 0.0f);
 }
 
 QTEST_GUILESS_MAIN(TestDtypeCalibration)

@@ -50,8 +50,10 @@ void EncoderAttentionImpl::addTo(torch::Tensor& residual, const torch::Tensor& n
                                  std::int64_t batch, std::int64_t H, std::int64_t W, int window,
                                  EncoderWorkspace& ws) {
     const std::int64_t C = qkv->weight.size(1), hd = C / m_heads, tokens = batch * H * W;
-    const auto type = gemmInputType(*qkv);
-    const bool low = type == torch::kBFloat16;
+    // The linear layers' operands, and the attention's: bfloat16, or float32 under "mixed".
+    const bool lowLinear = gemmInputType(*qkv) == torch::kBFloat16;
+    const bool low = lowLinear && !m_float32Attention;
+    const auto type = low ? torch::kBFloat16 : torch::kFloat32;
     auto qkvOut = EncoderWorkspace::matrix(ws.qkv, tokens, 3 * C, torch::kFloat32);
     linearInto(*qkv, normed, qkvOut, /*accumulate=*/false);
     torch::Tensor qkvIn = qkvOut;
@@ -85,7 +87,7 @@ void EncoderAttentionImpl::addTo(torch::Tensor& residual, const torch::Tensor& n
             gridAttention(args, H, W, out, C, ws.scratch);
     }
     torch::Tensor attentionIn = attention;
-    if (low) {
+    if (lowLinear) {
         attentionIn = EncoderWorkspace::matrix(ws.attentionLow, tokens, C, torch::kBFloat16);
         toBf16Into(attention, attentionIn);
     }

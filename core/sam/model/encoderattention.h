@@ -29,11 +29,17 @@ public:
     // The libtorch formulation (any device), attention weights in chunks of at most 16 MB.
     torch::Tensor forwardTorch(const torch::Tensor& x);
 
+    // The CPU path with bfloat16 matrices: q k^T, softmax and p v in float32 all the same
+    // (dtype "mixed": AMX triples the linear layers in bfloat16, but oneDNN's bfloat16 runs the
+    // attention's thin products at half their float32 rate).
+    void setFloat32Attention(bool on) { m_float32Attention = on; }
+
     Linear qkv{nullptr}, outProj{nullptr};
 
 private:
     std::int64_t m_heads;
     torch::Tensor m_relPosRows, m_relPosCols;  // (2 side - 1, head dim)
+    bool m_float32Attention = false;
 };
 TORCH_MODULE(EncoderAttention);
 

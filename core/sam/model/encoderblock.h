@@ -25,6 +25,7 @@ public:
                         EncoderWorkspace& ws);
     // The libtorch formulation (any device).
     torch::Tensor forwardTorch(const torch::Tensor& x);
+    void setFloat32Attention(bool on) { m_attention->setFloat32Attention(on); }
 
 private:
     int m_window;

@@ -24,6 +24,11 @@ public:
     torch::Tensor forward(const torch::Tensor& image, const BlockCallback& afterBlock = {});
 
     int blockCount() const { return static_cast<int>(m_blocks.size()); }
+    // Every block's attention in float32 on the CPU path (EncoderAttentionImpl).
+    void setFloat32Attention(bool on) {
+        for (auto& block : m_blocks)
+            block->setFloat32Attention(on);
+    }
 
 private:
     Conv2d m_patchEmbedding{nullptr};

@@ -67,7 +67,7 @@ Expected<torch::Device> parseDevice(const std::string& name) {
 
 // "auto": bfloat16 on CUDA; on the CPU what this machine's calibration measured faster
 // (calibrationcache.h: cached per CPU and thread count, measured once when missing), float32
-// unless bfloat16 wins clearly.
+// unless bfloat16 or mixed wins clearly.
 std::string resolveDtype(const std::string& name, const torch::Device& device) {
     if (name != "auto")
         return name;
@@ -81,13 +81,22 @@ Expected<torch::ScalarType> parseDtype(const std::string& name, const torch::Dev
         return torch::kFloat32;
     if (name == "bfloat16")
         return torch::kBFloat16;
+    if (name == "mixed") {
+        // bfloat16 matrices, float32 attention: a CPU path (EncoderAttentionImpl).
+        if (!device.is_cpu())
+            return Error::invalid(
+                "dtype mixed (bfloat16 linear layers, float32 attention) is for the CPU; on CUDA "
+                "use bfloat16");
+        return torch::kBFloat16;
+    }
     if (name == "float16") {
         // libtorch's CPU kernels lack float16 matrix products and convolutions.
         if (device.is_cpu())
             return Error::invalid("dtype float16 needs a CUDA device; on the CPU use bfloat16");
         return torch::kFloat16;
     }
-    return Error::invalid("unknown dtype '" + name + "' (auto, float32, bfloat16 or float16)");
+    return Error::invalid("unknown dtype '" + name +
+                          "' (auto, float32, bfloat16, mixed or float16)");
 }
 
 }  // namespace
@@ -227,6 +236,7 @@ Expected<std::unique_ptr<Predictor>> Predictor::load(const std::filesystem::path
         if (!bound)
             return bound.error();
         impl->model->eval();
+        impl->model->imageEncoder->setFloat32Attention(resolved.dtype == "mixed");
         impl->pointDecoder.emplace(*impl->model);
         impl->imagePositions = impl->model->promptEncoder->denseImagePositions();
         impl->warmUpDecoder();

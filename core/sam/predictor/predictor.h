@@ -35,10 +35,11 @@ namespace samdesk {
 
 struct PredictorOptions {
     std::string device = "cpu";  // "cpu", "cuda" or "cuda:N" (needs a CUDA libtorch and GPU)
-    // The image encoder's precision: "auto", "float32" (the reference), "bfloat16", "float16".
-    // "auto" = bfloat16 on CUDA; on a CPU, bfloat16 only where the encoder's own matrix products
-    // measured more than 10% faster in it (core/sam/runtime/dtypecalibration.h, cached per CPU),
-    // else float32. Predictor::options() reports the dtype chosen.
+    // The image encoder's precision: "auto", "float32" (the reference), "bfloat16", "mixed" (the
+    // CPU: bfloat16 linear layers, float32 attention), "float16" (CUDA). "auto" = bfloat16 on
+    // CUDA; on a CPU, bfloat16 or mixed only where the encoder's own matrix products measured
+    // more than 10% faster so (core/sam/runtime/dtypecalibration.h, cached per CPU), else
+    // float32. Predictor::options() reports the dtype chosen.
     std::string dtype = "auto";
     // libtorch intra-op threads of the encoder (setImage) and of the decoder (predict*), set on
     // the calling thread for each call (OpenMP thread counts belong to the calling thread: a

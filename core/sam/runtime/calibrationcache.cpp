@@ -105,7 +105,8 @@ json entryFor(const CalibrationKey& key, const DtypeCalibration& c) {
             {"threads", key.threads},
             {"float32_gflops", c.float32Gflops},
             {"bfloat16_gflops", c.bfloat16Gflops},
-            {"choice", c.choice()},  // for a person reading the file; recomputed when read
+            {"mixed_gflops", c.mixedGflops()},  // these two for a person reading the file;
+            {"choice", c.choice()},             // recomputed from the shapes when read
             {"seconds", c.seconds},
             {"runs", c.runs},
             {"shapes", shapes}};
@@ -165,23 +166,19 @@ bool writeCalibration(const fs::path& file, const CalibrationKey& key,
 
 namespace {
 
-// A measurement, taken again when it says bfloat16 (see calibratedCpuDtype).
+// A measurement, taken again when it says bfloat16 or mixed (see calibratedCpuDtype).
 DtypeCalibration confirmedMeasurement(const std::function<DtypeCalibration()>& measure) {
     DtypeCalibration first = measure();
-    if (!first.reliable || first.choice() != "bfloat16")
+    if (!first.reliable || first.choice() == "float32")
         return first;
     DtypeCalibration second = measure();
     const int runs = first.runs + second.runs;
     const double seconds = first.seconds + second.seconds;
     DtypeCalibration kept;
-    if (!second.reliable || second.choice() != "bfloat16") {
+    if (!second.reliable || second.choice() == "float32")
         kept = std::move(second);
-    } else {
-        const auto lead = [](const DtypeCalibration& c) {
-            return c.bfloat16Gflops / c.float32Gflops;
-        };
-        kept = lead(second) < lead(first) ? std::move(second) : std::move(first);
-    }
+    else
+        kept = second.reducedLead() < first.reducedLead() ? std::move(second) : std::move(first);
     kept.runs = runs;
     kept.seconds = seconds;
     return kept;

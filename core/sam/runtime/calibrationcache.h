@@ -51,10 +51,10 @@ struct CpuDtypeChoice {
 // The cached calibration for currentCalibrationKey(), measured and cached when missing (or
 // always, with `recalibrate`). A measurement that cannot be cached is remembered for the rest of
 // the process, so it runs once. An unreliable one (a busy machine) is not cached and gives
-// float32 until a later process measures again. A measurement that says bfloat16 is taken again
-// (the choice is cached for good, and a stretch of a busy machine that slowed only the float32
-// runs must not decide it): bfloat16 when both say so (the figures of the closer one are kept),
-// float32 (the second's figures) when the second does not, nothing cached when the second is
+// float32 until a later process measures again. A measurement that says bfloat16 or mixed is
+// taken again (the choice is cached for good, and a stretch of a busy machine that slowed only
+// the float32 runs must not decide it): of the two, the one whose reduced precision leads
+// float32 by less decides (float32 when the second says so), nothing is cached when the second is
 // unreliable. Never throws; thread-safe.
 CpuDtypeChoice calibratedCpuDtype(const std::filesystem::path& file, bool recalibrate = false);
 // The same with the measurement given (tests), never remembered in the process.

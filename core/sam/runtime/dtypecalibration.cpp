@@ -197,11 +197,13 @@ private:
     std::vector<TaskScratch> m_scratch;
 };
 
-// Total work over total time: the encoder's rate when each shape runs at its measured rate.
-double mixRate(const std::vector<CalibrationShape>& shapes, bool bf16) {
+// Total work over total time: the encoder's rate when each shape runs at its measured rate in
+// the dtype `bf16(shape)` says.
+template <typename Bf16>
+double mixRate(const std::vector<CalibrationShape>& shapes, Bf16 bf16) {
     double work = 0, time = 0;
     for (const auto& s : shapes) {
-        const double rate = bf16 ? s.bfloat16Gflops : s.float32Gflops;
+        const double rate = bf16(s) ? s.bfloat16Gflops : s.float32Gflops;
         if (!(rate > 0))
             return 0;
         work += s.share;
@@ -212,10 +214,28 @@ double mixRate(const std::vector<CalibrationShape>& shapes, bool bf16) {
 
 }  // namespace
 
-std::string chooseCpuDtype(double float32Gflops, double bfloat16Gflops) {
+std::string chooseCpuDtype(double float32Gflops, double bfloat16Gflops, double mixedGflops) {
     const bool valid = std::isfinite(float32Gflops) && std::isfinite(bfloat16Gflops) &&
                        float32Gflops > 0 && bfloat16Gflops > 0;
-    return valid && bfloat16Gflops > kBf16Margin * float32Gflops ? "bfloat16" : "float32";
+    if (!valid)
+        return "float32";
+    const bool mixed = std::isfinite(mixedGflops) && mixedGflops >= bfloat16Gflops;
+    const double best = mixed ? mixedGflops : bfloat16Gflops;
+    if (!(best > kBf16Margin * float32Gflops))
+        return "float32";
+    return mixed ? "mixed" : "bfloat16";
+}
+
+double DtypeCalibration::mixedGflops() const {
+    return shapes.empty()
+               ? 0.0
+               : mixRate(shapes, [](const CalibrationShape& s) { return !s.attention(); });
+}
+
+double DtypeCalibration::reducedLead() const {
+    if (!(float32Gflops > 0))
+        return 0;
+    return std::max(bfloat16Gflops, mixedGflops()) / float32Gflops;
 }
 
 DtypeCalibration measureDtypeCalibration() {
@@ -266,8 +286,8 @@ DtypeCalibration measureDtypeCalibration() {
         s.bfloat16Gflops = rate(times[w][1]);
         c.shapes.push_back(s);
     }
-    c.float32Gflops = mixRate(c.shapes, false);
-    c.bfloat16Gflops = mixRate(c.shapes, true);
+    c.float32Gflops = mixRate(c.shapes, [](const CalibrationShape&) { return false; });
+    c.bfloat16Gflops = mixRate(c.shapes, [](const CalibrationShape&) { return true; });
     c.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return c;
 }

@@ -12,13 +12,15 @@
 
 namespace samdesk {
 
-// bfloat16 must beat float32 by more than this factor; anything closer is noise, and float32
-// (the reference precision) wins.
+// bfloat16 (or mixed) must beat float32 by more than this factor; anything closer is noise, and
+// float32 (the reference precision) wins.
 constexpr double kBf16Margin = 1.10;
 
-// "bfloat16" when bfloat16Gflops > kBf16Margin * float32Gflops, else "float32". A zero, negative
-// or non-finite figure (a failed measurement) gives "float32".
-std::string chooseCpuDtype(double float32Gflops, double bfloat16Gflops);
+// The faster of "bfloat16" and "mixed" (bfloat16 linear layers, float32 attention; mixed at a
+// tie: its attention keeps float32's precision) when its rate is above kBf16Margin *
+// float32Gflops, else "float32". A zero, negative or non-finite float32 or bfloat16 figure (a
+// failed measurement) gives "float32"; mixedGflops 0: not measured, never chosen.
+std::string chooseCpuDtype(double float32Gflops, double bfloat16Gflops, double mixedGflops = 0);
 
 // One of the encoder's product shapes, GFLOP/s in each dtype (best of the repeats).
 struct CalibrationShape {
@@ -26,6 +28,9 @@ struct CalibrationShape {
     double share = 0;  // fraction of a vit_b encode's GEMM work this shape stands for
     double float32Gflops = 0;
     double bfloat16Gflops = 0;
+
+    // An attention product (q k^T, p v), as opposed to a linear layer: float32 under "mixed".
+    bool attention() const { return name.find("attention") != std::string::npos; }
 };
 
 struct DtypeCalibration {
@@ -40,7 +45,14 @@ struct DtypeCalibration {
     // whose other programs kept taking the cores: the figures are then only indicative.
     bool reliable = true;
 
-    std::string choice() const { return chooseCpuDtype(float32Gflops, bfloat16Gflops); }
+    // The mix with the linear layers at their bfloat16 rate and the attention at float32's
+    // (dtype "mixed"), from the shapes; 0 without them.
+    double mixedGflops() const;
+    std::string choice() const {
+        return chooseCpuDtype(float32Gflops, bfloat16Gflops, mixedGflops());
+    }
+    // The faster reduced precision's rate (bfloat16 or mixed) over float32's; 0 when unknown.
+    double reducedLead() const;
 };
 
 // Times the shapes in both dtypes, alternating, the best of 3 runs (confirmed by a second one);
