@@ -21,6 +21,9 @@ namespace samdesk {
 
 namespace {
 
+// Behind a thumbnail's image, as behind the canvas's.
+const QColor kThumbnailBackground(40, 40, 44);
+
 // The region the thumbnails show: all candidates with a margin, at least 48 pixels.
 QRect thumbnailRegion(const QList<QRect>& boxes, QSize imageSize) {
     QRect r;
@@ -60,7 +63,7 @@ ThumbnailLayout thumbnailLayout(QSize imageSize, const QRect& region) {
 // of the image is most of a thumbnail's cost).
 QPixmap thumbnailBackground(const QImage& image, const QRect& region, const ThumbnailLayout& l) {
     QPixmap pm(CandidatesPanel::kThumbW, CandidatesPanel::kThumbH);
-    pm.fill(QColor(40, 40, 44));
+    pm.fill(kThumbnailBackground);
     if (l.scaledRegion.isEmpty())
         return pm;
     QPainter p(&pm);
@@ -102,7 +105,7 @@ CandidatesPanel::CandidatesPanel(AnnotationDocument* document, QWidget* parent)
         b->setToolTip(tr("Candidate %1 (key %1)").arg(i + 1));
         // An icon and a line of text from the start: the button's size never changes.
         QPixmap blank(kThumbW, kThumbH);
-        blank.fill(QColor(40, 40, 44));
+        blank.fill(kThumbnailBackground);
         b->setIcon(QIcon(blank));
         b->setText(QString::number(i + 1));
         b->setFocusPolicy(Qt::NoFocus);

@@ -41,48 +41,36 @@ void InferenceWorker::requestEngine(const EngineChoice& choice) {
     reportDropped(dropped);
 }
 
-std::optional<EncodeRequest> InferenceWorker::stopIdleWork() {
-    // Called with m_mutex held.
-    m_cancelPrefetch = true;
+template <typename Change>
+void InferenceWorker::postWork(Change&& change) {
     std::optional<EncodeRequest> dropped;
-    if (m_pendingPrefetch && m_pendingPrefetch->background)
-        dropped.swap(m_pendingPrefetch);
-    return dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        // Other work stops the encode ahead or in the background that runs, and drops a
+        // background one that waits.
+        m_cancelPrefetch = true;
+        if (m_pendingPrefetch && m_pendingPrefetch->background)
+            dropped.swap(m_pendingPrefetch);
+        change();
+        schedule();
+    }
+    reportDropped(dropped);
 }
 
 void InferenceWorker::requestEncode(const EncodeRequest& request) {
-    std::optional<EncodeRequest> dropped;
-    {
-        std::lock_guard lock(m_mutex);
+    postWork([&] {
         if (!m_runningEncodeKey.isEmpty() && m_runningEncodeKey != request.key)
             m_cancelEncode = true;
-        dropped = stopIdleWork();
         m_pendingEncode = request;
-        schedule();
-    }
-    reportDropped(dropped);
+    });
 }
 
 void InferenceWorker::requestDecode(const DecodeRequest& request) {
-    std::optional<EncodeRequest> dropped;
-    {
-        std::lock_guard lock(m_mutex);
-        dropped = stopIdleWork();
-        m_pendingDecode = request;
-        schedule();
-    }
-    reportDropped(dropped);
+    postWork([&] { m_pendingDecode = request; });
 }
 
 void InferenceWorker::requestSteps(const StepsRequest& request) {
-    std::optional<EncodeRequest> dropped;
-    {
-        std::lock_guard lock(m_mutex);
-        dropped = stopIdleWork();
-        m_pendingSteps.append(request);
-        schedule();
-    }
-    reportDropped(dropped);
+    postWork([&] { m_pendingSteps.append(request); });
 }
 
 void InferenceWorker::cancelSteps() {
@@ -92,15 +80,10 @@ void InferenceWorker::cancelSteps() {
 
 void InferenceWorker::requestEverything(const EverythingRequest& request) {
     std::optional<EverythingRequest> replaced;
-    std::optional<EncodeRequest> dropped;
-    {
-        std::lock_guard lock(m_mutex);
-        dropped = stopIdleWork();
+    postWork([&] {
         replaced.swap(m_pendingEverything);
         m_pendingEverything = request;
-        schedule();
-    }
-    reportDropped(dropped);
+    });
     if (replaced)
         Q_EMIT everythingFailed(replaced->id, replaced->imageKey, tr("Replaced by a new run"),
                                 true);
@@ -120,18 +103,13 @@ void InferenceWorker::cancelEverything() {
 
 void InferenceWorker::requestFolderEverything(const FolderEverythingRequest& request) {
     std::optional<quint64> replaced;
-    std::optional<EncodeRequest> dropped;
-    {
-        std::lock_guard lock(m_mutex);
+    postWork([&] {
         if (m_folderRun)
             replaced = m_folderRun->id;
         m_folderRun = request;
         m_folderNext = 0;
         m_cancelFolder = false;
-        dropped = stopIdleWork();
-        schedule();
-    }
-    reportDropped(dropped);
+    });
     if (replaced)
         Q_EMIT folderEverythingFinished(*replaced, true);
 }

@@ -109,9 +109,10 @@ private:
     bool runFolderStep();
     void keepSession(const QString& key, std::shared_ptr<ImageSession> session);
     void queueIdleEncode(EncodeRequest request);
-    // Other work arrived: stops the encode ahead or in the background that runs, and takes a
-    // background one that waits (to report). Called with m_mutex held.
-    std::optional<EncodeRequest> stopIdleWork();
+    // Queues work: `change` fills the mailbox under m_mutex; the encode ahead or in the
+    // background that runs stops, a background one that waits is dropped (and reported).
+    template <typename Change>
+    void postWork(Change&& change);
     // encodeFailed(cancelled) for a background encode dropped before it ran (not under m_mutex).
     void reportDropped(const std::optional<EncodeRequest>& dropped);
 
