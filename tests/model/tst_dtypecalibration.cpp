@@ -287,7 +287,7 @@ void TestDtypeCalibration::measuredOnceThenCached() {
 }
 
 // bfloat16 is cached for good, so a measurement that says bfloat16 is taken again: both must
-// say so. float32 needs no second measurement.
+// say so. float32 needs no second measurement; a disturbed one is taken once more.
 void TestDtypeCalibration::bfloat16IsConfirmed() {
     QTemporaryDir dir;
     const std::filesystem::path file = (dir.path() + "/calibration.json").toStdString();
@@ -325,6 +325,23 @@ void TestDtypeCalibration::bfloat16IsConfirmed() {
     QCOMPARE(QString::fromStdString(c.dtype), QStringLiteral("float32"));
     QVERIFY(!c.writeError.empty());
     QVERIFY(stored() && stored()->float32Gflops == 280);  // the earlier entry stays
+
+    // A disturbed first measurement is taken once more.
+    c = run({busy, figures(250, 200)});
+    QCOMPARE(calls, std::size_t(2));
+    QCOMPARE(QString::fromStdString(c.dtype), QStringLiteral("float32"));
+    QVERIFY(c.writeError.empty());
+    QCOMPARE(c.calibration.runs, 36);
+    QVERIFY(stored() && stored()->float32Gflops == 250);
+    c = run({busy, figures(200, 300), figures(200, 290)});  // then confirmed as any other
+    QCOMPARE(calls, std::size_t(3));
+    QCOMPARE(QString::fromStdString(c.dtype), QStringLiteral("bfloat16"));
+    QCOMPARE(c.calibration.runs, 54);
+    c = run({busy, busy});  // disturbed twice: float32, nothing cached
+    QCOMPARE(calls, std::size_t(2));
+    QCOMPARE(QString::fromStdString(c.dtype), QStringLiteral("float32"));
+    QVERIFY(!c.writeError.empty());
+    QVERIFY(stored() && stored()->bfloat16Gflops == 290);
 }
 
 void TestDtypeCalibration::autoFollowsTheCache_data() {

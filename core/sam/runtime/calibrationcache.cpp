@@ -166,9 +166,17 @@ bool writeCalibration(const fs::path& file, const CalibrationKey& key,
 
 namespace {
 
-// A measurement, taken again when it says bfloat16 or mixed (see calibratedCpuDtype).
+// A measurement, taken again when it was disturbed or says bfloat16 or mixed (see
+// calibratedCpuDtype).
 DtypeCalibration confirmedMeasurement(const std::function<DtypeCalibration()>& measure) {
     DtypeCalibration first = measure();
+    if (!first.reliable) {
+        // Often a moment's work of another thread (the app decodes the photo meanwhile).
+        DtypeCalibration again = measure();
+        again.runs += first.runs;
+        again.seconds += first.seconds;
+        first = std::move(again);
+    }
     if (!first.reliable || first.choice() == "float32")
         return first;
     DtypeCalibration second = measure();

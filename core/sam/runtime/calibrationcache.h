@@ -50,8 +50,10 @@ struct CpuDtypeChoice {
 
 // The cached calibration for currentCalibrationKey(), measured and cached when missing (or
 // always, with `recalibrate`). A measurement that cannot be cached is remembered for the rest of
-// the process, so it runs once. An unreliable one (a busy machine) is not cached and gives
-// float32 until a later process measures again. A measurement that says bfloat16 or mixed is
+// the process, so it runs once. An unreliable one (a busy machine) is taken once more; if that is
+// unreliable too, nothing is cached and float32 is used until a later process measures again
+// (the app decodes the first photo while the model loads: a 200 MP JPEG can disturb the first
+// attempt). A measurement that says bfloat16 or mixed is
 // taken again (the choice is cached for good, and a stretch of a busy machine that slowed only
 // the float32 runs must not decide it): of the two, the one whose reduced precision leads
 // float32 by less decides (float32 when the second says so), nothing is cached when the second is
