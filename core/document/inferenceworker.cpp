@@ -148,6 +148,9 @@ void InferenceWorker::queueIdleEncode(EncodeRequest request) {
     std::optional<EncodeRequest> replaced;
     {
         std::lock_guard lock(m_mutex);
+        // A new view's region makes the one being encoded for the last view useless.
+        if (request.background && !m_runningIdleKey.isEmpty() && m_runningIdleKey != request.key)
+            m_cancelPrefetch = true;
         replaced.swap(m_pendingPrefetch);
         m_pendingPrefetch = std::move(request);
         schedule();
@@ -203,6 +206,7 @@ void InferenceWorker::drain() {
                 folderStep = true;
             } else if (m_pendingPrefetch) {
                 prefetch.swap(m_pendingPrefetch);
+                m_runningIdleKey = prefetch->key;
                 m_cancelPrefetch = false;
             } else {
                 m_drainScheduled = false;
@@ -223,9 +227,10 @@ void InferenceWorker::drain() {
             runFolderStep();
         else if (prefetch)
             runEncode(*prefetch, true);
-        if (encode) {
+        if (encode || prefetch) {
             std::lock_guard lock(m_mutex);
             m_runningEncodeKey.clear();
+            m_runningIdleKey.clear();
         }
     }
 }

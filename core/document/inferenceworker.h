@@ -62,7 +62,7 @@ public:
     void requestPrefetch(const EncodeRequest& request);
     // The same for the image shown (a region the view rests on, say), reported like
     // requestEncode: encoded(), or encodeFailed(cancelled) when other work stopped it or it was
-    // replaced before it started.
+    // replaced before it started. It also stops a background encode of another key that runs.
     void requestBackgroundEncode(const EncodeRequest& request);
     // Stops the running encode (between encoder blocks) and drops a waiting one.
     void cancelEncode();
@@ -133,6 +133,7 @@ private:
     std::mutex m_shownMutex;  // guards m_shownKey; held by a folder run's save
     QString m_shownKey;
     QString m_runningEncodeKey;  // the user encode in progress, if any
+    QString m_runningIdleKey;    // the encode ahead or in the background in progress, if any
     bool m_drainScheduled = false;
 
     std::atomic<bool> m_cancelEncode{false};

@@ -251,13 +251,25 @@ void TestInferenceWorker::backgroundEncodeYieldsToOtherWork() {
     QCOMPARE(gates.blocksDone.load(), blocksBefore + 2);
     QCOMPARE(log.encoded.size(), 1);
 
-    // Left alone it finishes, reported as encoded, without the progress of a user's encode.
+    // A newer background encode (the view moved on) stops the one running, then runs itself.
+    gates.encodeBlock.acquire(Gates::kBlocks);  // take back the permits left above
+    w->requestBackgroundEncode({QStringLiteral("old"), discImage(1), QString(), {}});
+    gates.encodeBlock.release(1);
+    QTRY_COMPARE(gates.blocksDone.load(), blocksBefore + 3);
     gates.gateEncode = false;
+    w->requestBackgroundEncode({QStringLiteral("new"), discImage(2), QString(), {}});
+    gates.encodeBlock.release(1);  // "old" reaches its next block check
+    QTRY_COMPARE(log.cancelled.size(), 3);
+    QCOMPARE(log.cancelled.last(), QStringLiteral("old"));
+    QTRY_COMPARE(log.encoded, (QStringList{QStringLiteral("img"), QStringLiteral("new")}));
+
+    // Left alone it finishes, reported as encoded, without the progress of a user's encode.
     const int progressBefore = int(log.progress.size());
     w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
-    QTRY_COMPARE(log.encoded, (QStringList{QStringLiteral("img"), QStringLiteral("bg")}));
+    QTRY_COMPARE(log.encoded,
+                 (QStringList{QStringLiteral("img"), QStringLiteral("new"), QStringLiteral("bg")}));
     QCOMPARE(int(log.progress.size()), progressBefore);
-    QCOMPARE(log.cancelled.size(), 2);
+    QCOMPARE(log.cancelled.size(), 3);
 }
 
 // A new region of an image replaces its last one in memory, so regions encoded one after another
