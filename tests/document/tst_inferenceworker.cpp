@@ -53,6 +53,15 @@ struct WorkerLog : QObject {
     }
 };
 
+// A worker on a thread of its own over the gated engine, its signals logged. The engine is
+// loaded with w->requestEngine({}); log.ready says when.
+struct GatedWorker {
+    Gates gates;
+    InferenceThread thread{gatedFactory(&gates)};  // stopped before the gates go
+    InferenceWorker* w = thread.worker();
+    WorkerLog log{w};
+};
+
 }  // namespace
 
 class TestInferenceWorker : public QObject {
@@ -69,51 +78,45 @@ private Q_SLOTS:
 };
 
 void TestInferenceWorker::decodesCoalesce() {
-    Gates gates;
-    gates.gateEncode = false;
-    InferenceThread thread(gatedFactory(&gates));
-    InferenceWorker* w = thread.worker();
-    WorkerLog log(w);
-    w->requestEngine({});
-    QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
-    w->requestEncode({QStringLiteral("img"), discImage(0), QString(), {}});
-    QTRY_COMPARE_WITH_TIMEOUT(log.encoded.size(), 1, 10000);
+    GatedWorker g;
+    g.gates.gateEncode = false;
+    g.w->requestEngine({});
+    QTRY_COMPARE_WITH_TIMEOUT(g.log.ready.size(), 1, 10000);
+    g.w->requestEncode({QStringLiteral("img"), discImage(0), QString(), {}});
+    QTRY_COMPARE_WITH_TIMEOUT(g.log.encoded.size(), 1, 10000);
 
     // The first decode starts and blocks; four more requests arrive meanwhile.
-    w->requestDecode(pointRequest(1, QStringLiteral("img"), 60.f));
-    QTRY_COMPARE(gates.predictsStarted.load(), 1);
+    g.w->requestDecode(pointRequest(1, QStringLiteral("img"), 60.f));
+    QTRY_COMPARE(g.gates.predictsStarted.load(), 1);
     for (quint64 id = 2; id <= 5; ++id)
-        w->requestDecode(pointRequest(id, QStringLiteral("img"), 60.f + float(id)));
-    gates.predict.release(10);
-    QTRY_COMPARE(log.decoded.size(), 2);
-    QCOMPARE(log.decoded[0], quint64(1));
-    QCOMPARE(log.decoded[1], quint64(5));
-    QCOMPARE(w->decodesRun(), 2);
-    QCOMPARE(gates.predictsStarted.load(), 2);
+        g.w->requestDecode(pointRequest(id, QStringLiteral("img"), 60.f + float(id)));
+    g.gates.predict.release(10);
+    QTRY_COMPARE(g.log.decoded.size(), 2);
+    QCOMPARE(g.log.decoded[0], quint64(1));
+    QCOMPARE(g.log.decoded[1], quint64(5));
+    QCOMPARE(g.w->decodesRun(), 2);
+    QCOMPARE(g.gates.predictsStarted.load(), 2);
 }
 
 void TestInferenceWorker::cancelStopsEncode() {
-    Gates gates;
-    InferenceThread thread(gatedFactory(&gates));
-    InferenceWorker* w = thread.worker();
-    WorkerLog log(w);
-    w->requestEngine({});
-    QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
-    w->requestEncode({QStringLiteral("img"), discImage(0), QString(), {}});
-    gates.encodeBlock.release(2);
-    QTRY_COMPARE(log.progress.size(), 2);
-    QCOMPARE(log.progress[1], QPoint(2, Gates::kBlocks));
-    w->cancelEncode();
-    gates.encodeBlock.release(1);  // the encoder reaches its next block check
-    QTRY_COMPARE(log.cancelled.size(), 1);
-    QCOMPARE(log.cancelled[0], QStringLiteral("img"));
-    QCOMPARE(gates.blocksDone.load(), 2);
-    QCOMPARE(log.encoded.size(), 0);
+    GatedWorker g;
+    g.w->requestEngine({});
+    QTRY_COMPARE_WITH_TIMEOUT(g.log.ready.size(), 1, 10000);
+    g.w->requestEncode({QStringLiteral("img"), discImage(0), QString(), {}});
+    g.gates.encodeBlock.release(2);
+    QTRY_COMPARE(g.log.progress.size(), 2);
+    QCOMPARE(g.log.progress[1], QPoint(2, Gates::kBlocks));
+    g.w->cancelEncode();
+    g.gates.encodeBlock.release(1);  // the encoder reaches its next block check
+    QTRY_COMPARE(g.log.cancelled.size(), 1);
+    QCOMPARE(g.log.cancelled[0], QStringLiteral("img"));
+    QCOMPARE(g.gates.blocksDone.load(), 2);
+    QCOMPARE(g.log.encoded.size(), 0);
 
     // A decode for the cancelled image says it is not encoded.
-    w->requestDecode(pointRequest(1, QStringLiteral("img"), 60.f));
-    QTRY_COMPARE_WITH_TIMEOUT(log.notEncoded.size(), 1, 10000);
-    QCOMPARE(log.notEncoded[0], quint64(1));
+    g.w->requestDecode(pointRequest(1, QStringLiteral("img"), 60.f));
+    QTRY_COMPARE_WITH_TIMEOUT(g.log.notEncoded.size(), 1, 10000);
+    QCOMPARE(g.log.notEncoded[0], quint64(1));
 }
 
 void TestInferenceWorker::documentCancelAndResume() {
@@ -214,75 +217,69 @@ void TestInferenceWorker::nextImageEncodedAhead() {
 // user's own; a click stops it while it runs (between encoder blocks) and drops it while it
 // waits, each time with one cancelled report, and the click is decoded.
 void TestInferenceWorker::backgroundEncodeYieldsToOtherWork() {
-    Gates gates;
-    gates.gateEncode = false;
-    gates.gatePredict = false;
-    InferenceThread thread(gatedFactory(&gates));
-    InferenceWorker* w = thread.worker();
-    WorkerLog log(w);
-    w->requestEngine({});
-    QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
-    w->requestEncode({QStringLiteral("img"), discImage(0), QString(), {}});
-    QTRY_COMPARE_WITH_TIMEOUT(log.encoded.size(), 1, 10000);
-    const int blocksBefore = gates.blocksDone.load();
+    GatedWorker g;
+    g.gates.gateEncode = false;
+    g.gates.gatePredict = false;
+    g.w->requestEngine({});
+    QTRY_COMPARE_WITH_TIMEOUT(g.log.ready.size(), 1, 10000);
+    g.w->requestEncode({QStringLiteral("img"), discImage(0), QString(), {}});
+    QTRY_COMPARE_WITH_TIMEOUT(g.log.encoded.size(), 1, 10000);
+    const int blocksBefore = g.gates.blocksDone.load();
 
     // Running: stopped by a click.
-    gates.gateEncode = true;
-    w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
-    gates.encodeBlock.release(2);
-    QTRY_COMPARE(gates.blocksDone.load(), blocksBefore + 2);
-    w->requestDecode(pointRequest(1, QStringLiteral("img"), 60.f));
-    gates.encodeBlock.release(1);  // the encoder reaches its next block check
-    QTRY_COMPARE(log.cancelled, QStringList{QStringLiteral("bg")});
-    QTRY_COMPARE(log.decoded, QList<quint64>{1});
-    QCOMPARE(gates.blocksDone.load(), blocksBefore + 2);
+    g.gates.gateEncode = true;
+    g.w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
+    g.gates.encodeBlock.release(2);
+    QTRY_COMPARE(g.gates.blocksDone.load(), blocksBefore + 2);
+    g.w->requestDecode(pointRequest(1, QStringLiteral("img"), 60.f));
+    g.gates.encodeBlock.release(1);  // the encoder reaches its next block check
+    QTRY_COMPARE(g.log.cancelled, QStringList{QStringLiteral("bg")});
+    QTRY_COMPARE(g.log.decoded, QList<quint64>{1});
+    QCOMPARE(g.gates.blocksDone.load(), blocksBefore + 2);
 
     // Waiting behind a decode: dropped by the next click, never run.
-    gates.gatePredict = true;
-    w->requestDecode(pointRequest(2, QStringLiteral("img"), 62.f));
-    QTRY_COMPARE(gates.predictsStarted.load(), 2);
-    w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
-    w->requestDecode(pointRequest(3, QStringLiteral("img"), 64.f));
-    QTRY_COMPARE(log.cancelled.size(), 2);
-    gates.predict.release(2);
-    QTRY_COMPARE(log.decoded, (QList<quint64>{1, 2, 3}));
-    gates.encodeBlock.release(Gates::kBlocks);
+    g.gates.gatePredict = true;
+    g.w->requestDecode(pointRequest(2, QStringLiteral("img"), 62.f));
+    QTRY_COMPARE(g.gates.predictsStarted.load(), 2);
+    g.w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
+    g.w->requestDecode(pointRequest(3, QStringLiteral("img"), 64.f));
+    QTRY_COMPARE(g.log.cancelled.size(), 2);
+    g.gates.predict.release(2);
+    QTRY_COMPARE(g.log.decoded, (QList<quint64>{1, 2, 3}));
+    g.gates.encodeBlock.release(Gates::kBlocks);
     QTest::qWait(50);
-    QCOMPARE(gates.blocksDone.load(), blocksBefore + 2);
-    QCOMPARE(log.encoded.size(), 1);
+    QCOMPARE(g.gates.blocksDone.load(), blocksBefore + 2);
+    QCOMPARE(g.log.encoded.size(), 1);
 
     // A newer background encode (the view moved on) stops the one running, then runs itself.
-    gates.encodeBlock.acquire(Gates::kBlocks);  // take back the permits left above
-    w->requestBackgroundEncode({QStringLiteral("old"), discImage(1), QString(), {}});
-    gates.encodeBlock.release(1);
-    QTRY_COMPARE(gates.blocksDone.load(), blocksBefore + 3);
-    gates.gateEncode = false;
-    w->requestBackgroundEncode({QStringLiteral("new"), discImage(2), QString(), {}});
-    gates.encodeBlock.release(1);  // "old" reaches its next block check
-    QTRY_COMPARE(log.cancelled.size(), 3);
-    QCOMPARE(log.cancelled.last(), QStringLiteral("old"));
-    QTRY_COMPARE(log.encoded, (QStringList{QStringLiteral("img"), QStringLiteral("new")}));
+    g.gates.encodeBlock.acquire(Gates::kBlocks);  // take back the permits left above
+    g.w->requestBackgroundEncode({QStringLiteral("old"), discImage(1), QString(), {}});
+    g.gates.encodeBlock.release(1);
+    QTRY_COMPARE(g.gates.blocksDone.load(), blocksBefore + 3);
+    g.gates.gateEncode = false;
+    g.w->requestBackgroundEncode({QStringLiteral("new"), discImage(2), QString(), {}});
+    g.gates.encodeBlock.release(1);  // "old" reaches its next block check
+    QTRY_COMPARE(g.log.cancelled.size(), 3);
+    QCOMPARE(g.log.cancelled.last(), QStringLiteral("old"));
+    QTRY_COMPARE(g.log.encoded, (QStringList{QStringLiteral("img"), QStringLiteral("new")}));
 
     // Left alone it finishes, reported as encoded, without the progress of a user's encode.
-    const int progressBefore = int(log.progress.size());
-    w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
-    QTRY_COMPARE(log.encoded,
+    const int progressBefore = int(g.log.progress.size());
+    g.w->requestBackgroundEncode({QStringLiteral("bg"), discImage(1), QString(), {}});
+    QTRY_COMPARE(g.log.encoded,
                  (QStringList{QStringLiteral("img"), QStringLiteral("new"), QStringLiteral("bg")}));
-    QCOMPARE(int(log.progress.size()), progressBefore);
-    QCOMPARE(log.cancelled.size(), 3);
+    QCOMPARE(int(g.log.progress.size()), progressBefore);
+    QCOMPARE(g.log.cancelled.size(), 3);
 }
 
 // A new region of an image replaces its last one in memory, so regions encoded one after another
 // (the view resting here and there) never push the whole image's encoding out.
 void TestInferenceWorker::oneRegionPerImage() {
-    Gates gates;
-    gates.gateEncode = false;
-    gates.gatePredict = false;
-    InferenceThread thread(gatedFactory(&gates));
-    InferenceWorker* w = thread.worker();
-    WorkerLog log(w);
-    w->requestEngine({});
-    QTRY_COMPARE_WITH_TIMEOUT(log.ready.size(), 1, 10000);
+    GatedWorker g;
+    g.gates.gateEncode = false;
+    g.gates.gatePredict = false;
+    g.w->requestEngine({});
+    QTRY_COMPARE_WITH_TIMEOUT(g.log.ready.size(), 1, 10000);
     const QString img = QStringLiteral("img");
     const QString first = regionSessionKey(img, {0, 0, 100, 80});
     const QString second = regionSessionKey(img, {40, 30, 100, 80});
@@ -290,17 +287,17 @@ void TestInferenceWorker::oneRegionPerImage() {
     QCOMPARE(imageKeyOf(img), img);
     int n = 0;
     for (const QString& key : {img, first, second, QStringLiteral("other")}) {
-        w->requestEncode({key, discImage(0), QString(), {}});
+        g.w->requestEncode({key, discImage(0), QString(), {}});
         ++n;
-        QTRY_COMPARE_WITH_TIMEOUT(int(log.encoded.size()), n, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(int(g.log.encoded.size()), n, 10000);
     }
     QVERIFY(InferenceWorker::kSessionsKept <= 3);  // without the rule, img would be gone
-    w->requestDecode(pointRequest(1, img, 60.f));
-    QTRY_COMPARE(log.decoded, QList<quint64>{1});
-    w->requestDecode(pointRequest(2, second, 60.f));
-    QTRY_COMPARE(log.decoded, (QList<quint64>{1, 2}));
-    w->requestDecode(pointRequest(3, first, 60.f));
-    QTRY_COMPARE(log.notEncoded, QList<quint64>{3});
+    g.w->requestDecode(pointRequest(1, img, 60.f));
+    QTRY_COMPARE(g.log.decoded, QList<quint64>{1});
+    g.w->requestDecode(pointRequest(2, second, 60.f));
+    QTRY_COMPARE(g.log.decoded, (QList<quint64>{1, 2}));
+    g.w->requestDecode(pointRequest(3, first, 60.f));
+    QTRY_COMPARE(g.log.notEncoded, QList<quint64>{3});
 }
 
 QTEST_GUILESS_MAIN(TestInferenceWorker)

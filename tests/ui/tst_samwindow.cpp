@@ -61,9 +61,21 @@ private Q_SLOTS:
     void regionEncodedWhenTheViewRests();
 
 private:
+    // Opens image_a scaled to `size` (saved beside it) in the window; false when it cannot.
+    bool openScaledImageA(QSize size);
+
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<MainWindow> m_window;
 };
+
+bool TestSamWindow::openScaledImageA(QSize size) {
+    const QString file =
+        m_dir->filePath(QStringLiteral("image_a_%1x%2.png").arg(size.width()).arg(size.height()));
+    return QImage(m_dir->filePath("image_a.png"))
+               .scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+               .save(file) &&
+           m_window->openImage(file);
+}
 
 void TestSamWindow::init() {
     m_dir = std::make_unique<QTemporaryDir>();
@@ -355,11 +367,7 @@ void TestSamWindow::candidatesUpsampledOnDemand() {
 void TestSamWindow::candidateBoundsOfALargerImage() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
-    const QString file = m_dir->filePath("large.png");
-    QVERIFY(QImage(m_dir->filePath("image_a.png"))
-                .scaled(1500, 1100, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
-                .save(file));
-    QVERIFY(w.openImage(file));
+    QVERIFY(openScaledImageA(QSize(1500, 1100)));
     WAIT_SAM_READY(w);
     clickImage(w, QPointF(760, 520));
     QTRY_VERIFY(doc->prediction()->hasPrediction());
@@ -549,11 +557,7 @@ void TestSamWindow::regionEncodedWhenTheViewRests() {
     MainWindow& w = *m_window;
     AnnotationDocument* doc = w.document();
     // 600 x 450: larger than the tiny model's input (256), so a region shows SAM more.
-    const QString file = m_dir->filePath("larger.png");
-    QVERIFY(QImage(m_dir->filePath("image_a.png"))
-                .scaled(600, 450, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
-                .save(file));
-    QVERIFY(w.openImage(file));
+    QVERIFY(openScaledImageA(QSize(600, 450)));
     WAIT_SAM_READY(w);
     auto* autoRegion = w.findChild<QAction*>(QStringLiteral("autoRegion"));
     QVERIFY(autoRegion);
