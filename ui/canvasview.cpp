@@ -313,20 +313,19 @@ void CanvasView::zoomActualSize() {
 }
 
 void CanvasView::showImageArea(const QRectF& area) {
-    const QRectF r = area.intersected(m_scene->sceneRect());
-    if (r.isEmpty() || viewport()->width() < 2 || viewport()->height() < 2)
-        return;
-    setZoom(std::min(viewport()->width() / r.width(), viewport()->height() / r.height()), false);
-    centerOn(r.center());
+    zoomOnto(area.intersected(m_scene->sceneRect()), 0, false);
 }
 
 void CanvasView::zoomToFit() {
-    const QRectF r = m_scene->sceneRect();
+    zoomOnto(m_scene->sceneRect(), 8, true);
+}
+
+void CanvasView::zoomOnto(const QRectF& r, int margin, bool fit) {
     if (r.isEmpty() || viewport()->width() < 2 || viewport()->height() < 2)
         return;
-    const double z =
-        std::min((viewport()->width() - 8) / r.width(), (viewport()->height() - 8) / r.height());
-    setZoom(z, true);
+    setZoom(std::min((viewport()->width() - margin) / r.width(),
+                     (viewport()->height() - margin) / r.height()),
+            fit);
     centerOn(r.center());
 }
 

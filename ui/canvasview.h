@@ -144,6 +144,8 @@ private:
     void rebuildPrompts();
     void syncRefining();
     void setZoom(double zoom, bool fit);
+    // Zooms so that `r` (scene pixels) fills the viewport less `margin` pixels, centred on it.
+    void zoomOnto(const QRectF& r, int margin, bool fit);
     void updateImageSmoothing();
     bool insideImage(QPointF p) const;
     PromptMarkerItem* markerAt(QPoint viewportPos) const;

@@ -200,7 +200,7 @@ bool DemoScript::runStep(const QString& step) {
         m_window->canvas()->showImageArea(QRectF(QPointF(v[0], v[1]), QPointF(v[2], v[3])));
     } else if (verb == QLatin1String("autoregion")) {
         // autoregion on|off: Model > Encode the Visible Region Automatically.
-        QAction* a = m_window->findChild<QAction*>(QStringLiteral("autoRegion"));
+        QAction* a = m_window->action(QStringLiteral("autoRegion"));
         if (!a || (arg != QLatin1String("on") && arg != QLatin1String("off")))
             return false;
         a->setChecked(arg == QLatin1String("on"));

@@ -224,8 +224,9 @@ bool DocumentSession::encodeRegionInBackground(const QRect& visible) {
 }
 
 void DocumentSession::startRegion(const QRect& r, bool background) {
+    const ImageRegion area{r.x(), r.y(), r.width(), r.height()};
     m_region = r;
-    m_regionKey = regionSessionKey(m_imageKey, ImageRegion{r.x(), r.y(), r.width(), r.height()});
+    m_regionKey = regionSessionKey(m_imageKey, area);
     m_regionReady = false;
     m_regionBackground = background;
     m_regionClock.start();
@@ -238,7 +239,7 @@ void DocumentSession::startRegion(const QRect& r, bool background) {
                        .arg(r.x())
                        .arg(r.y()));
     EncodeRequest request{m_regionKey, m_image, QString(), {}};
-    request.region = ImageRegion{r.x(), r.y(), r.width(), r.height()};
+    request.region = area;
     if (background)
         m_inference->worker()->requestBackgroundEncode(request);
     else

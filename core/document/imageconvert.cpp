@@ -37,40 +37,52 @@ QImage maskToAlpha(const BinaryMask& mask) {
     return out;
 }
 
+namespace {
+
+// One row of a mask and its neighbours above and below (the row itself where there is none: the
+// image border is no edge). class(x): 0 outside, 1 an edge pixel (a 4-neighbour is outside),
+// 2 inside with all four neighbours inside.
+struct MaskRow {
+    const std::uint8_t* row;
+    const std::uint8_t* up;
+    const std::uint8_t* down;
+    int width;
+
+    MaskRow(const BinaryMask& mask, int y)
+        : row(mask.data() + std::size_t(y) * mask.width())
+        , up(y > 0 ? row - mask.width() : row)
+        , down(y + 1 < mask.height() ? row + mask.width() : row)
+        , width(mask.width()) {}
+
+    int pixelClass(int x) const {
+        const int left = x > 0 ? row[x - 1] : 1;
+        const int right = x + 1 < width ? row[x + 1] : 1;
+        return row[x] * (1 + (left & right & up[x] & down[x]));
+    }
+};
+
+}  // namespace
+
 QImage maskToOverlay(const BinaryMask& mask, QColor fill, QColor outline) {
     QImage out(mask.width(), mask.height(), QImage::Format_ARGB32_Premultiplied);
     if (out.isNull())
         return out;
-    // Every pixel written in one pass, without branches (it vectorises): the overlay of each
-    // click is made on the UI thread, between the decode and the paint.
+    // Every pixel written in one pass, without branches inside the row (it vectorises): the
+    // overlay of each click is made on the UI thread, between the decode and the paint.
     const QRgb colours[3] = {0, qPremultiply(outline.rgba()), qPremultiply(fill.rgba())};
-    const int w = mask.width(), h = mask.height();
-    const std::uint8_t* m = mask.data();
-    for (int y = 0; y < h; ++y) {
-        const std::uint8_t* row = m + std::size_t(y) * w;
-        // The image border does not count as an edge: a missing neighbour counts as inside.
-        const std::uint8_t* up = y > 0 ? row - w : row;
-        const std::uint8_t* down = y + 1 < h ? row + w : row;
+    const QRgb edge = colours[1], inside = colours[2];
+    const int w = mask.width();
+    for (int y = 0; y < mask.height(); ++y) {
+        const MaskRow r(mask, y);
         auto* dst = reinterpret_cast<QRgb*>(out.scanLine(y));
-        auto at = [&](int x) {
-            const int left = x > 0 ? row[x - 1] : 1;
-            const int right = x + 1 < w ? row[x + 1] : 1;
-            // 0 outside, 1 on an edge, 2 inside with all four neighbours inside.
-            return colours[row[x] * (1 + (left & right & up[x] & down[x]))];
-        };
-        if (w <= 2) {
-            for (int x = 0; x < w; ++x)
-                dst[x] = at(x);
-            continue;
-        }
-        dst[0] = at(0);
-        const QRgb edge = colours[1], inside = colours[2];
+        // pixelClass without its border tests, as bit masks.
         for (int x = 1; x + 1 < w; ++x) {
-            const std::uint32_t on = row[x];
-            const std::uint32_t all = on & row[x - 1] & row[x + 1] & up[x] & down[x];
+            const std::uint32_t on = r.row[x];
+            const std::uint32_t all = on & r.row[x - 1] & r.row[x + 1] & r.up[x] & r.down[x];
             dst[x] = (edge & (0u - on)) ^ ((edge ^ inside) & (0u - all));
         }
-        dst[w - 1] = at(w - 1);
+        dst[0] = colours[r.pixelClass(0)];
+        dst[w - 1] = colours[r.pixelClass(w - 1)];
     }
     return out;
 }
@@ -79,24 +91,15 @@ void paintMask(QImage& target, const BinaryMask& mask, QColor fill, QColor outli
                const QRect& bounds) {
     if (mask.isNull() || target.size() != QSize(mask.width(), mask.height()))
         return;
-    const QRgb f = qPremultiply(fill.rgba());
-    const QRgb o = qPremultiply(outline.rgba());
+    const QRgb colours[3] = {0, qPremultiply(outline.rgba()), qPremultiply(fill.rgba())};
     const int w = mask.width(), h = mask.height();
     const QRect area = bounds.isNull() ? QRect(0, 0, w, h) : bounds.intersected(QRect(0, 0, w, h));
-    const std::uint8_t* m = mask.data();
     for (int y = area.top(); y <= area.bottom(); ++y) {
-        const std::uint8_t* row = m + std::size_t(y) * w;
-        const std::uint8_t* up = y > 0 ? row - w : nullptr;
-        const std::uint8_t* down = y + 1 < h ? row + w : nullptr;
+        const MaskRow r(mask, y);
         auto* out = reinterpret_cast<QRgb*>(target.scanLine(y));
-        for (int x = area.left(); x <= area.right(); ++x) {
-            if (!row[x])
-                continue;
-            // The image border does not count as an edge: only a neighbour outside the mask.
-            const bool edge = (x > 0 && !row[x - 1]) || (x + 1 < w && !row[x + 1]) ||
-                              (up && !up[x]) || (down && !down[x]);
-            out[x] = edge ? o : f;
-        }
+        for (int x = area.left(); x <= area.right(); ++x)
+            if (const int c = r.pixelClass(x))
+                out[x] = colours[c];  // pixels outside the mask keep what the target has
     }
 }
 
